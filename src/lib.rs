@@ -1,0 +1,8 @@
+//! tgconform: a contract-conformance harness for the Microsoft Graph tenant
+//! governance API.
+//!
+//! Data flows one way: [`scenario`] (load) → [`plan`] → [`runner`] (execute) →
+//! [`judge`] → [`report`]. The [`mock`] is a separate server that shares only the
+//! [`contract`] facts with the harness.
+
+pub mod contract;
