@@ -6,3 +6,10 @@
 //! [`contract`] facts with the harness.
 
 pub mod contract;
+pub mod judge;
+pub mod mock;
+pub mod plan;
+pub mod runner;
+pub mod scenario;
+pub mod schema;
+pub mod target;

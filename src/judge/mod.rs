@@ -1,0 +1,12 @@
+//! Deciding pass or fail: status, content type, schema, JSONPath and header matchers.
+//!
+//! The judge is pure: it looks at a response the runner received and at the
+//! scenario's expectations, and returns findings. It sends nothing.
+
+mod body;
+mod matchers;
+mod verdict;
+
+pub use body::{excerpt, parse_json_strict};
+pub use matchers::check_assertion;
+pub use verdict::{Finding, FindingKind, ResponseView, Verdict, judge};

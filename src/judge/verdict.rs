@@ -1,0 +1,210 @@
+use serde::Serialize;
+use serde_json::Value;
+
+use super::matchers::check_assertion;
+use crate::scenario::{Expect, Resolver, Span};
+use crate::schema::{SchemaMode, SchemaRegistry};
+
+/// What the runner received, in the form the judge needs.
+#[derive(Debug, Clone)]
+pub struct ResponseView {
+    pub status: u16,
+    /// Lower-case names.
+    pub headers: Vec<(String, String)>,
+    /// `Ok(None)` for an empty body; `Err` says why the body is not JSON.
+    pub json: Result<Option<Value>, String>,
+}
+
+impl ResponseView {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    Status,
+    ContentType,
+    Schema,
+    Assertion,
+    Header,
+    Capture,
+    Transport,
+    Template,
+}
+
+/// One way a response deviates from what the step expects.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// Where in the scenario file the broken expectation is written.
+    pub span: Span,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(kind: FindingKind, span: Span, message: impl Into<String>) -> Self {
+        Finding {
+            kind,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Verdict {
+    pub failures: Vec<Finding>,
+    /// Not failures: unknown properties in lenient schema mode, and the like.
+    pub warnings: Vec<String>,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Judge one response against one `expect` block.
+pub fn judge(
+    expect: &Expect,
+    resp: &ResponseView,
+    resolver: &dyn Resolver,
+    schemas: &SchemaRegistry,
+    mode: SchemaMode,
+) -> Verdict {
+    let mut v = Verdict::default();
+    if let Some(status) = &expect.status
+        && !status.allowed.contains(&resp.status)
+    {
+        let want = match status.allowed.as_slice() {
+            [one] => one.to_string(),
+            many => format!(
+                "one of {}",
+                many.iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut msg = format!("expected status {want}, got {}", resp.status);
+        if let Ok(Some(body)) = &resp.json
+            && let Some(code) = body.pointer("/error/code").and_then(Value::as_str)
+        {
+            let text = body
+                .pointer("/error/message")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            msg.push_str(&format!(" ({code}: {})", clip(text, 160)));
+        }
+        v.failures
+            .push(Finding::new(FindingKind::Status, status.span, msg));
+    }
+    let needs_json = expect.schema.is_some() || !expect.json.is_empty();
+    if needs_json {
+        let ct = resp.header("content-type").unwrap_or("");
+        if !is_json_content_type(ct) {
+            let span = expect
+                .schema
+                .as_ref()
+                .map(|s| s.1)
+                .or(expect.json.first().map(|a| a.span))
+                .unwrap_or_default();
+            let shown = if ct.is_empty() {
+                "no Content-Type".to_string()
+            } else {
+                format!("Content-Type `{ct}`")
+            };
+            v.failures.push(Finding::new(
+                FindingKind::ContentType,
+                span,
+                format!("expected a JSON body (application/json), got {shown}"),
+            ));
+        }
+    }
+    let body = match &resp.json {
+        Ok(b) => b.as_ref(),
+        Err(why) => {
+            if needs_json {
+                let span = expect
+                    .schema
+                    .as_ref()
+                    .map(|s| s.1)
+                    .or(expect.json.first().map(|a| a.span))
+                    .unwrap_or_default();
+                v.failures.push(Finding::new(
+                    FindingKind::Assertion,
+                    span,
+                    format!("the body is not JSON: {why}"),
+                ));
+            }
+            None
+        }
+    };
+    if let Some((type_name, span)) = &expect.schema {
+        match body {
+            None if resp.json.is_ok() => v.failures.push(Finding::new(
+                FindingKind::Schema,
+                *span,
+                format!("expected a `{type_name}` body, got an empty body"),
+            )),
+            None => {}
+            Some(b) => match schemas.validate(type_name, b, mode) {
+                Ok(outcome) => {
+                    for issue in outcome.violations {
+                        v.failures.push(Finding::new(
+                            FindingKind::Schema,
+                            *span,
+                            format!("schema `{type_name}`: {issue}"),
+                        ));
+                    }
+                    for w in outcome.warnings {
+                        v.warnings
+                            .push(format!("schema `{type_name}` (lenient): {w}"));
+                    }
+                }
+                Err(e) => v
+                    .failures
+                    .push(Finding::new(FindingKind::Schema, *span, e.to_string())),
+            },
+        }
+    }
+    if resp.json.is_ok() {
+        let empty = Value::Null;
+        for a in &expect.json {
+            if body.is_none() {
+                v.failures.push(Finding::new(
+                    FindingKind::Assertion,
+                    a.span,
+                    format!("{}: the body is empty", a.target.source()),
+                ));
+                continue;
+            }
+            v.failures
+                .extend(check_assertion(a, body.unwrap_or(&empty), resolver));
+        }
+    }
+    for a in &expect.headers {
+        v.failures
+            .extend(super::matchers::check_header(a, resp, resolver));
+    }
+    v
+}
+
+/// `application/json` with any parameters (Graph adds `odata.metadata=…` and more).
+pub fn is_json_content_type(ct: &str) -> bool {
+    let media = ct.split(';').next().unwrap_or("").trim();
+    media.eq_ignore_ascii_case("application/json")
+}
+
+pub(crate) fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() > max {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}

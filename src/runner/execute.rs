@@ -1,0 +1,650 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::http::{HttpClient, HttpError, HttpRequest, HttpResponse};
+use super::outcome::{
+    Exchange, ScenarioOutcome, ScenarioStatus, SnapshotEntry, StepOutcome, StepStatus,
+};
+use super::state::RunState;
+use crate::judge::{Finding, FindingKind, ResponseView, Verdict, judge};
+use crate::plan::PlannedScenario;
+use crate::scenario::{Auth, Body, Resolver, Step};
+use crate::schema::{SchemaMode, SchemaRegistry};
+use crate::target::TokenCache;
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Base URL without a trailing slash, e.g. `http://127.0.0.1:PORT/beta`.
+    pub base_url: String,
+    pub schema_mode: SchemaMode,
+    pub timeout: Duration,
+    pub max_body: usize,
+    /// Keep parsed response bodies in the outcome (coverage needs them).
+    pub keep_bodies: bool,
+    /// The most a scenario waits in total on 429/503 `Retry-After`.
+    pub retry_after_budget: Duration,
+}
+
+impl RunConfig {
+    pub fn new(base_url: &str) -> Self {
+        RunConfig {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            schema_mode: SchemaMode::Strict,
+            timeout: super::http::DEFAULT_TIMEOUT,
+            max_body: super::http::DEFAULT_MAX_BODY,
+            keep_bodies: false,
+            retry_after_budget: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Executes planned scenarios. Cheap to share: one client, one schema registry.
+pub struct Runner {
+    http: HttpClient,
+    schemas: SchemaRegistry,
+    cfg: RunConfig,
+    tokens: TokenCache,
+    interrupted: Arc<AtomicBool>,
+}
+
+/// Longest single `Retry-After` wait honoured; longer asks are capped.
+const MAX_SINGLE_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// Transient network failures of GETs are retried this often.
+const GET_RETRIES: u32 = 2;
+
+impl Runner {
+    pub fn new(
+        cfg: RunConfig,
+        schemas: SchemaRegistry,
+        tokens: TokenCache,
+    ) -> Result<Self, HttpError> {
+        Ok(Runner {
+            http: HttpClient::new(cfg.timeout, cfg.max_body)?,
+            schemas,
+            cfg,
+            tokens,
+            interrupted: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    pub fn config(&self) -> &RunConfig {
+        &self.cfg
+    }
+
+    pub fn tokens(&self) -> &TokenCache {
+        &self.tokens
+    }
+
+    /// Set it (e.g. on Ctrl-C) to stop main steps; teardown still runs.
+    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
+        self.interrupted.clone()
+    }
+
+    /// Run one planned scenario: its steps, then its teardown whatever happened.
+    pub async fn run(&self, planned: &PlannedScenario) -> ScenarioOutcome {
+        let sc = &planned.scenario;
+        if let Some(reason) = &planned.skip {
+            return ScenarioOutcome::skipped(sc, reason.clone());
+        }
+        let started = Instant::now();
+        let mut state = RunState {
+            vars: HashMap::new(),
+            actors: &planned.actors,
+            base_url: &self.cfg.base_url,
+            run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
+        };
+        let mut steps = Vec::new();
+        let mut snapshot = Vec::new();
+        let mut warnings = Vec::new();
+        let mut failed = false;
+        for (name, tpl) in &sc.vars {
+            match tpl.render(&state) {
+                Ok(v) => {
+                    state.vars.insert(name.clone(), v);
+                }
+                Err(e) => {
+                    failed = true;
+                    warnings.push(format!("variable `{name}`: {e}"));
+                }
+            }
+        }
+        // Profile values override scenario defaults: this is how real tenants supply fixtures.
+        for (k, v) in &planned.profile_vars {
+            state.vars.insert(k.clone(), v.clone());
+        }
+        let mut retry_budget = self.cfg.retry_after_budget;
+        for step in &sc.steps {
+            if failed {
+                steps.push(skipped_step(step, "an earlier step failed"));
+                continue;
+            }
+            if self.interrupted.load(Ordering::SeqCst) {
+                steps.push(skipped_step(step, "interrupted"));
+                failed = true;
+                continue;
+            }
+            if let Some(fx) = &step.fixture
+                && fx.from_profile
+                && fx
+                    .provides
+                    .iter()
+                    .all(|p| planned.profile_vars.contains_key(p))
+            {
+                steps.push(skipped_step(
+                    step,
+                    &format!("the profile provides {}", fx.provides.join(", ")),
+                ));
+                continue;
+            }
+            let out = self
+                .run_step(step, &mut state, &mut snapshot, &mut retry_budget)
+                .await;
+            if out.status == StepStatus::Failed {
+                failed = true;
+            }
+            steps.push(out);
+        }
+        let mut leftovers = Vec::new();
+        for step in &sc.teardown {
+            if let Some(missing) = step_missing_var(step, &state) {
+                steps.push(skipped_step(
+                    step,
+                    &format!("`{missing}` was never captured, so there is nothing to remove"),
+                ));
+                continue;
+            }
+            let out = self
+                .run_step(step, &mut state, &mut snapshot, &mut retry_budget)
+                .await;
+            if out.status == StepStatus::Failed {
+                failed = true;
+                let req = out
+                    .exchange
+                    .as_ref()
+                    .map(|e| format!("{} {}", e.method, e.url))
+                    .unwrap_or_else(|| {
+                        format!("{} {}", step.request.method, step.request.path.source())
+                    });
+                leftovers.push(format!(
+                    "teardown `{}` failed; remove by hand as `{}`: {req}",
+                    step.name, step.actor
+                ));
+            }
+            steps.push(out);
+        }
+        for s in &steps {
+            warnings.extend(s.warnings.iter().map(|w| format!("{}: {w}", s.name)));
+        }
+        let mut dynamic_values = Vec::new();
+        for (name, a) in &planned.actors.actors {
+            dynamic_values.push((format!("{name}.tenantId"), a.tenant_id.clone()));
+        }
+        let mut captured: Vec<(&String, &Value)> = state.vars.iter().collect();
+        captured.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, v) in captured {
+            if let Value::String(s) = v {
+                dynamic_values.push((k.clone(), s.clone()));
+            }
+        }
+        dynamic_values.push(("baseUrl".into(), self.cfg.base_url.clone()));
+        dynamic_values.push(("run.id".into(), state.run_id.clone()));
+        ScenarioOutcome {
+            stem: sc.stem.clone(),
+            name: sc.name.clone(),
+            path: sc.path.clone(),
+            tags: sc.tags.clone(),
+            status: if failed {
+                ScenarioStatus::Failed
+            } else {
+                ScenarioStatus::Passed
+            },
+            duration: started.elapsed(),
+            steps,
+            warnings,
+            leftovers,
+            snapshot,
+            dynamic_values,
+        }
+    }
+
+    async fn run_step(
+        &self,
+        step: &Step,
+        state: &mut RunState<'_>,
+        snapshot: &mut Vec<SnapshotEntry>,
+        retry_budget: &mut Duration,
+    ) -> StepOutcome {
+        let mut out = StepOutcome {
+            name: step.name.clone(),
+            phase: step.phase,
+            actor: step.actor.clone(),
+            span: step.span,
+            status: StepStatus::Passed,
+            exchange: None,
+            failures: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let req = match self.build_request(step, state).await {
+            Ok(r) => r,
+            Err(f) => {
+                out.failures.push(f);
+                out.status = StepStatus::Failed;
+                return out;
+            }
+        };
+        let attempts = step.retry.as_ref().map(|r| r.attempts).unwrap_or(1);
+        let mut last: Option<(HttpResponse, Duration, String, u32)> = None;
+        for attempt in 1..=attempts {
+            let client_request_id = uuid::Uuid::new_v4().to_string();
+            match self
+                .send_politely(
+                    step,
+                    &req,
+                    &client_request_id,
+                    state.actors,
+                    retry_budget,
+                    &mut out.warnings,
+                )
+                .await
+            {
+                Ok((resp, took)) => {
+                    let done = match &step.retry {
+                        Some(r) if attempt < attempts => {
+                            let view = response_view(&resp);
+                            judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode)
+                                .passed()
+                        }
+                        _ => true,
+                    };
+                    last = Some((resp, took, client_request_id, attempt));
+                    if done {
+                        break;
+                    }
+                    if let Some(r) = &step.retry {
+                        tokio::time::sleep(r.delay).await;
+                    }
+                }
+                Err(e) => {
+                    out.exchange = Some(exchange_without_response(
+                        step,
+                        &req,
+                        &client_request_id,
+                        attempt,
+                    ));
+                    out.failures.push(Finding::new(
+                        FindingKind::Transport,
+                        step.request.span,
+                        e.to_string(),
+                    ));
+                    out.status = StepStatus::Failed;
+                    return out;
+                }
+            }
+        }
+        let Some((resp, took, client_request_id, attempt)) = last else {
+            out.status = StepStatus::Failed;
+            return out;
+        };
+        let view = response_view(&resp);
+        let mut verdict: Verdict = judge(
+            &step.expect,
+            &view,
+            state,
+            &self.schemas,
+            self.cfg.schema_mode,
+        );
+        if let Some(r) = &step.retry
+            && attempt == attempts
+            && !judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode).passed()
+        {
+            verdict.failures.push(Finding::new(
+                FindingKind::Assertion,
+                r.span,
+                format!("the `retry.until` condition still failed after {attempts} attempts"),
+            ));
+        }
+        let body = view.json.as_ref().ok().and_then(|b| b.clone());
+        if verdict.passed() {
+            for c in &step.captures {
+                let nodes = body
+                    .as_ref()
+                    .map(|b| c.path.query(b).all())
+                    .unwrap_or_default();
+                match nodes.as_slice() {
+                    [one] => {
+                        state.vars.insert(c.name.clone(), (*one).clone());
+                    }
+                    [] => verdict.failures.push(Finding::new(
+                        FindingKind::Capture,
+                        c.span,
+                        format!("capture `{}`: no value at {}", c.name, c.source),
+                    )),
+                    many => verdict.failures.push(Finding::new(
+                        FindingKind::Capture,
+                        c.span,
+                        format!(
+                            "capture `{}`: {} selects {} values, expected one",
+                            c.name,
+                            c.source,
+                            many.len()
+                        ),
+                    )),
+                }
+            }
+        }
+        if step.snapshot {
+            snapshot.push(SnapshotEntry {
+                step: step.name.clone(),
+                method: step.request.method.clone(),
+                path: step.request.path.source().to_string(),
+                status: resp.status,
+                body: body.clone().unwrap_or(Value::Null),
+            });
+        }
+        out.exchange = Some(Exchange {
+            method: step.request.method.clone(),
+            url: req.url.clone(),
+            path_template: step.request.path.source().to_string(),
+            status: Some(resp.status),
+            request_id: header(&resp, "request-id"),
+            client_request_id: header(&resp, "client-request-id").unwrap_or(client_request_id),
+            date: header(&resp, "date"),
+            duration: took,
+            request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
+            response_excerpt: (!resp.body.is_empty()).then(|| crate::judge::excerpt(&resp.body)),
+            response_json: if self.cfg.keep_bodies {
+                body.map(Arc::new)
+            } else {
+                None
+            },
+            attempts: attempt,
+        });
+        out.warnings.extend(verdict.warnings);
+        if !verdict.failures.is_empty() {
+            out.status = StepStatus::Failed;
+        }
+        out.failures = verdict.failures;
+        out
+    }
+
+    /// Send, honouring 429/503 `Retry-After` within the budget, and retrying GETs
+    /// once or twice on connection failures. Other requests are never re-sent
+    /// silently: a POST that failed mid-way may have been applied.
+    async fn send_politely(
+        &self,
+        step: &Step,
+        req: &HttpRequest,
+        client_request_id: &str,
+        actors: &crate::target::ActorSet,
+        budget: &mut Duration,
+        warnings: &mut Vec<String>,
+    ) -> Result<(HttpResponse, Duration), HttpError> {
+        let mut net_retries = 0;
+        let mut refreshed = false;
+        let mut req = HttpRequest {
+            method: req.method.clone(),
+            url: req.url.clone(),
+            headers: req.headers.clone(),
+            body: req.body.clone(),
+            bearer: req.bearer.clone(),
+        };
+        req.headers.retain(|(k, _)| k != "client-request-id");
+        req.headers
+            .push(("client-request-id".into(), client_request_id.to_string()));
+        let expects = |code: u16| {
+            step.expect
+                .status
+                .as_ref()
+                .is_some_and(|s| s.allowed.contains(&code))
+        };
+        loop {
+            match self.http.send(&req).await {
+                Ok((resp, took)) => {
+                    if (resp.status == 429 || resp.status == 503) && !expects(resp.status) {
+                        if let Some(wait) = retry_after(&resp) {
+                            let wait = wait.min(MAX_SINGLE_RETRY_AFTER);
+                            if wait <= *budget {
+                                *budget -= wait;
+                                warnings.push(format!(
+                                    "got {} with Retry-After; waited {:.1}s and sent the request again",
+                                    resp.status,
+                                    wait.as_secs_f64()
+                                ));
+                                tokio::time::sleep(wait).await;
+                                continue;
+                            }
+                            warnings.push(format!(
+                                "got {} with Retry-After, but the wait budget is spent",
+                                resp.status
+                            ));
+                        }
+                    }
+                    if resp.status == 401
+                        && !refreshed
+                        && matches!(step.request.auth, Auth::Actor)
+                        && !expects(401)
+                        && let Some(actor) = Some(step.actor.as_str())
+                    {
+                        refreshed = true;
+                        if let Some(binding) = actors.get(actor)
+                            && let Ok(Some(tok)) = self.tokens.refresh(actor, &binding.token).await
+                        {
+                            warnings.push("got 401; fetched a new token from the command and sent the request again".into());
+                            req.bearer = Some(tok);
+                            continue;
+                        }
+                    }
+                    return Ok((resp, took));
+                }
+                Err(e)
+                    if e.is_connect()
+                        && req.method == reqwest::Method::GET
+                        && net_retries < GET_RETRIES =>
+                {
+                    net_retries += 1;
+                    warnings.push(format!("GET failed ({e}); retried"));
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(net_retries))).await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn build_request(
+        &self,
+        step: &Step,
+        state: &RunState<'_>,
+    ) -> Result<HttpRequest, Finding> {
+        let tfail = |m: String| Finding::new(FindingKind::Template, step.request.span, m);
+        let method = reqwest::Method::from_bytes(step.request.method.as_bytes())
+            .map_err(|e| tfail(e.to_string()))?;
+        let path = step.request.path.render(state).map_err(tfail)?;
+        let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+            if !same_origin(&path, &self.cfg.base_url) {
+                return Err(tfail(format!(
+                    "`{path}` is not on the target's origin; tokens are only sent to the target"
+                )));
+            }
+            path
+        } else {
+            format!("{}{}", self.cfg.base_url, path)
+        };
+        if !step.request.query.is_empty() {
+            let mut pairs = Vec::new();
+            for (k, v) in &step.request.query {
+                pairs.push(format!(
+                    "{}={}",
+                    encode(k),
+                    encode(&v.render(state).map_err(tfail)?)
+                ));
+            }
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&pairs.join("&"));
+        }
+        let mut headers = Vec::new();
+        for (k, v) in &step.request.headers {
+            headers.push((k.clone(), v.render(state).map_err(tfail)?));
+        }
+        let has = |h: &[(String, String)], n: &str| h.iter().any(|(k, _)| k == n);
+        let body = match &step.request.body {
+            None => None,
+            Some(Body::Json(t)) => {
+                if !has(&headers, "content-type") {
+                    headers.push(("content-type".into(), "application/json".into()));
+                }
+                Some(t.render(state).map_err(tfail)?.to_string().into_bytes())
+            }
+            Some(Body::Raw(t)) => {
+                if !has(&headers, "content-type") {
+                    headers.push(("content-type".into(), "application/json".into()));
+                }
+                Some(t.render(state).map_err(tfail)?.into_bytes())
+            }
+        };
+        let bearer = match &step.request.auth {
+            Auth::None => None,
+            Auth::Bearer(t) => Some(t.render(state).map_err(tfail)?),
+            Auth::Actor => state
+                .actors
+                .token(&step.actor, &self.tokens)
+                .await
+                .map_err(|e| tfail(e.to_string()))?,
+        };
+        Ok(HttpRequest {
+            method,
+            url,
+            headers,
+            body,
+            bearer,
+        })
+    }
+}
+
+fn skipped_step(step: &Step, reason: &str) -> StepOutcome {
+    StepOutcome {
+        name: step.name.clone(),
+        phase: step.phase,
+        actor: step.actor.clone(),
+        span: step.span,
+        status: StepStatus::Skipped(reason.to_string()),
+        exchange: None,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+fn step_missing_var(step: &Step, state: &RunState<'_>) -> Option<String> {
+    let mut vars = step.request.path.vars().collect::<Vec<_>>();
+    for (_, q) in &step.request.query {
+        vars.extend(q.vars());
+    }
+    if let Some(Body::Json(t)) = &step.request.body {
+        vars.extend(t.vars());
+    }
+    vars.into_iter()
+        .find(|v| state.resolve(v).is_none())
+        .map(|v| v.to_string())
+}
+
+fn response_view(resp: &HttpResponse) -> ResponseView {
+    let json = if resp.body.iter().all(u8::is_ascii_whitespace) {
+        Ok(None)
+    } else {
+        crate::judge::parse_json_strict(&resp.body).map(Some)
+    };
+    ResponseView {
+        status: resp.status,
+        headers: resp.headers.clone(),
+        json,
+    }
+}
+
+fn header(resp: &HttpResponse, name: &str) -> Option<String> {
+    resp.headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+fn exchange_without_response(step: &Step, req: &HttpRequest, crid: &str, attempt: u32) -> Exchange {
+    Exchange {
+        method: step.request.method.clone(),
+        url: req.url.clone(),
+        path_template: step.request.path.source().to_string(),
+        status: None,
+        request_id: None,
+        client_request_id: crid.to_string(),
+        date: None,
+        duration: Duration::ZERO,
+        request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
+        response_excerpt: None,
+        response_json: None,
+        attempts: attempt,
+    }
+}
+
+/// `Retry-After` in seconds (Graph sends seconds; HTTP dates are not used by Graph).
+fn retry_after(resp: &HttpResponse) -> Option<Duration> {
+    let v = header(resp, "retry-after")?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+fn origin(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")? + 3;
+    let rest = &url[scheme_end..];
+    let end = rest
+        .find(['/', '?', '#'])
+        .map(|i| scheme_end + i)
+        .unwrap_or(url.len());
+    Some(&url[..end])
+}
+
+fn same_origin(a: &str, b: &str) -> bool {
+    matches!((origin(a), origin(b)), (Some(x), Some(y)) if x.eq_ignore_ascii_case(y))
+}
+
+/// Percent-encode a query component (RFC 3986 unreserved characters stay; `$` too,
+/// because OData system query options are written `$top`).
+fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~$".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_origin_compares_scheme_host_and_port() {
+        assert!(same_origin(
+            "http://127.0.0.1:8/beta/x?y",
+            "http://127.0.0.1:8/beta"
+        ));
+        assert!(!same_origin(
+            "http://127.0.0.1:9/beta/x",
+            "http://127.0.0.1:8/beta"
+        ));
+        assert!(!same_origin(
+            "https://evil.example/beta",
+            "http://127.0.0.1:8/beta"
+        ));
+    }
+
+    #[test]
+    fn query_encoding_keeps_odata_dollar_and_escapes_spaces_and_quotes() {
+        assert_eq!(encode("$filter"), "$filter");
+        assert_eq!(encode("status eq 'active'"), "status%20eq%20%27active%27");
+    }
+}

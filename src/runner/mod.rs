@@ -1,0 +1,15 @@
+//! Executing a plan: one HTTP client, steps in order, captures, polling, teardown.
+//!
+//! The runner asks the judge about every response (later steps need captures and
+//! polling needs verdicts), and records what happened for the reporters.
+
+mod execute;
+mod http;
+mod outcome;
+mod state;
+
+pub use execute::{RunConfig, Runner};
+pub use http::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpError};
+pub use outcome::{
+    Exchange, ScenarioOutcome, ScenarioStatus, SnapshotEntry, StepOutcome, StepStatus,
+};

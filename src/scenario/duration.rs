@@ -1,0 +1,88 @@
+use std::time::Duration;
+
+/// Parse a duration written as ISO 8601 (`P14D`, `PT1M30S`, `P1DT2H`) or as a short
+/// form (`500ms`, `2s`, `5m`, `1h`, `3d`). Years and months are refused: their length
+/// is not fixed, and contract offsets are stated in days.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty duration".into());
+    }
+    if let Some(rest) = t.strip_prefix('P').or_else(|| t.strip_prefix('p')) {
+        return parse_iso(rest)
+            .ok_or_else(|| format!("`{text}` is not an ISO 8601 duration such as P14D or PT30S"));
+    }
+    parse_short(t)
+        .ok_or_else(|| format!("`{text}` is not a duration such as 500ms, 2s, 5m, P14D or PT30S"))
+}
+
+fn parse_iso(rest: &str) -> Option<Duration> {
+    let mut secs: f64 = 0.0;
+    let mut in_time = false;
+    let mut num = String::new();
+    let mut any = false;
+    for c in rest.chars() {
+        match c {
+            'T' | 't' if !in_time && num.is_empty() => in_time = true,
+            '0'..='9' | '.' => num.push(c),
+            _ => {
+                let n: f64 = num.parse().ok()?;
+                num.clear();
+                let unit = match (in_time, c.to_ascii_uppercase()) {
+                    (false, 'W') => 7.0 * 86_400.0,
+                    (false, 'D') => 86_400.0,
+                    (true, 'H') => 3_600.0,
+                    (true, 'M') => 60.0,
+                    (true, 'S') => 1.0,
+                    _ => return None,
+                };
+                secs += n * unit;
+                any = true;
+            }
+        }
+    }
+    if !num.is_empty() || !any || !secs.is_finite() {
+        return None;
+    }
+    Duration::try_from_secs_f64(secs).ok()
+}
+
+fn parse_short(t: &str) -> Option<Duration> {
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (n, unit) = t.split_at(split);
+    let n: f64 = n.parse().ok()?;
+    let factor = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3_600.0,
+        "d" => 86_400.0,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(n * factor).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_days_and_times_parse() {
+        assert_eq!(parse_duration("P14D"), Ok(Duration::from_secs(14 * 86_400)));
+        assert_eq!(parse_duration("PT1M30S"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("P1DT1H"), Ok(Duration::from_secs(90_000)));
+    }
+
+    #[test]
+    fn short_forms_parse() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn months_and_garbage_are_refused() {
+        for bad in ["P1M", "P", "PT", "5", "abc", "", "P1Y", "-5s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

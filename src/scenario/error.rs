@@ -1,0 +1,172 @@
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a scenario file (1-based line and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Span {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Span {
+    pub fn new(line: u64, column: u64) -> Self {
+        Span { line, column }
+    }
+
+    pub(crate) fn from_location(loc: &serde_saphyr::Location) -> Self {
+        Span {
+            line: loc.line(),
+            column: loc.column(),
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        self.line > 0
+    }
+}
+
+/// A scenario file that cannot be used: where, what, and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub span: Span,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The offending source line(s), rendered like a compiler snippet.
+    pub snippet: Option<String>,
+}
+
+impl LoadError {
+    pub(crate) fn new(path: &Path, span: Span, message: impl Into<String>) -> Self {
+        LoadError {
+            path: path.to_path_buf(),
+            span,
+            message: message.into(),
+            hint: None,
+            snippet: None,
+        }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub(crate) fn with_source(mut self, source: &str) -> Self {
+        self.snippet = render_snippet(source, self.span);
+        self
+    }
+
+    /// `path:line:column`, the prefix editors and CI annotations understand.
+    pub fn position(&self) -> String {
+        if self.span.is_known() {
+            format!(
+                "{}:{}:{}",
+                self.path.display(),
+                self.span.line,
+                self.span.column
+            )
+        } else {
+            self.path.display().to_string()
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: error: {}", self.position(), self.message)?;
+        if let Some(snippet) = &self.snippet {
+            write!(f, "\n{snippet}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Up to two lines of context and a caret under the column.
+fn render_snippet(source: &str, span: Span) -> Option<String> {
+    if !span.is_known() {
+        return None;
+    }
+    let line_no = usize::try_from(span.line).ok()?;
+    let lines: Vec<&str> = source.lines().collect();
+    let target = lines.get(line_no.checked_sub(1)?)?;
+    let width = line_no.to_string().len();
+    let mut out = String::new();
+    let first = line_no.saturating_sub(2).max(1);
+    for n in first..=line_no {
+        let text = lines.get(n - 1).copied().unwrap_or("");
+        out.push_str(&format!("{n:>width$} | {}\n", truncate(text)));
+    }
+    let col = usize::try_from(span.column).unwrap_or(1).max(1);
+    let caret_pad: String = target
+        .chars()
+        .take(col - 1)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    out.push_str(&format!("{:>width$} | {caret_pad}^", ""));
+    Some(out)
+}
+
+fn truncate(line: &str) -> String {
+    const MAX: usize = 160;
+    if line.chars().count() > MAX {
+        let cut: String = line.chars().take(MAX).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
+    }
+}
+
+/// The closest candidate within edit distance 2, for "did you mean" hints.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_points_at_the_column() {
+        let s = render_snippet("a: 1\nbb: 2\n", Span::new(2, 2)).unwrap_or_default();
+        assert_eq!(s, "1 | a: 1\n2 | bb: 2\n  |  ^");
+    }
+
+    #[test]
+    fn snippet_is_none_for_unknown_lines() {
+        assert!(render_snippet("a: 1\n", Span::new(9, 1)).is_none());
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_words_only() {
+        assert_eq!(did_you_mean("stauts", ["status", "schema"]), Some("status"));
+        assert_eq!(did_you_mean("zzzzzz", ["status", "schema"]), None);
+    }
+}

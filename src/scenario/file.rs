@@ -1,0 +1,119 @@
+//! The raw YAML shape, exactly as written. `load.rs` checks it and builds the model.
+//!
+//! Every struct denies unknown keys, and nothing uses `untagged` or `flatten`: both
+//! would lose serde-saphyr's line and column information.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+use serde_saphyr::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScenarioFile {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
+    pub actors: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub vars: BTreeMap<String, Spanned<Value>>,
+    pub steps: Vec<Spanned<StepFile>>,
+    #[serde(default)]
+    pub teardown: Vec<Spanned<StepFile>>,
+    #[serde(default)]
+    pub redact: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StepFile {
+    #[serde(default)]
+    pub name: Option<Spanned<String>>,
+    #[serde(rename = "as", default)]
+    pub actor: Option<Spanned<String>>,
+    #[serde(rename = "use", default)]
+    pub use_fixture: Option<Spanned<String>>,
+    #[serde(default)]
+    pub with: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub request: Option<Spanned<RequestFile>>,
+    #[serde(default)]
+    pub expect: Option<Spanned<ExpectFile>>,
+    #[serde(default)]
+    pub capture: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub snapshot: bool,
+    #[serde(default)]
+    pub retry: Option<Spanned<RetryFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RequestFile {
+    pub method: Spanned<String>,
+    pub path: Spanned<String>,
+    #[serde(default)]
+    pub query: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub json: Option<Spanned<Value>>,
+    #[serde(default)]
+    pub body: Option<Spanned<String>>,
+    #[serde(default)]
+    pub auth: Option<Spanned<AuthFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum AuthFile {
+    /// Send no `Authorization` header.
+    None,
+    /// Send this literal bearer token (a template) instead of the actor's.
+    Bearer(String),
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExpectFile {
+    #[serde(default)]
+    pub status: Option<Spanned<Value>>,
+    #[serde(default)]
+    pub schema: Option<Spanned<String>>,
+    #[serde(default)]
+    pub json: BTreeMap<String, Spanned<Value>>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, Spanned<Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetryFile {
+    pub until: Spanned<ExpectFile>,
+    #[serde(default)]
+    pub attempts: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub delay: Option<Spanned<String>>,
+}
+
+/// A fixture: reusable steps a scenario pulls in with `use:`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct FixtureFile {
+    /// For readers of the fixture file; the loader does not use it.
+    #[serde(default)]
+    #[expect(dead_code)]
+    pub description: Option<String>,
+    /// Parameters the caller passes with `with:`, e.g. the actor to act as.
+    #[serde(default)]
+    pub params: Vec<Spanned<String>>,
+    /// Variables the fixture captures for the steps after it.
+    pub provides: Vec<Spanned<String>>,
+    /// When the profile defines every provided variable, the fixture's steps are skipped.
+    #[serde(default)]
+    pub from_profile: bool,
+    pub steps: Vec<Spanned<StepFile>>,
+}

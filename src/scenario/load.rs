@@ -1,0 +1,892 @@
+//! YAML → checked [`Scenario`], with file:line:column errors.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::Value;
+use serde_json_path::JsonPath;
+use serde_saphyr::Spanned;
+
+use super::duration::parse_duration;
+use super::error::{LoadError, Span, did_you_mean};
+use super::file::{AuthFile, ExpectFile, FixtureFile, RequestFile, ScenarioFile, StepFile};
+use super::matcher::parse_matchers;
+use super::model::{
+    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, StatusSpec,
+    Step, StepPhase,
+};
+use super::template::{Template, ValueTemplate, VarRef};
+
+/// Largest scenario file accepted: scenarios are small, and a huge file is a mistake.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+const MAX_RETRY_ATTEMPTS: u32 = 1000;
+const DEFAULT_RETRY_ATTEMPTS: u32 = 10;
+const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
+const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
+
+/// What the loader checks names against.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Schema type names `expect.schema` may use; `None` skips the check.
+    pub schema_types: Option<Vec<String>>,
+}
+
+/// Scenario files in `dir` (not recursive: `fixtures/` holds fixtures), sorted.
+pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        LoadError::new(
+            dir,
+            Span::default(),
+            format!("cannot read the scenario directory: {e}"),
+        )
+        .with_hint("run from the repository root, or pass --scenarios DIR")
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Load and check one scenario file.
+pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Scenario, LoadError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| LoadError::new(path, Span::default(), format!("cannot read file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(LoadError::new(
+            path,
+            Span::new(1, 1),
+            format!(
+                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes",
+                meta.len()
+            ),
+        )
+        .with_hint("split the scenario, or move large bodies out of it"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| LoadError::new(path, Span::default(), format!("cannot read file: {e}")))?;
+    let text = decode_utf8(path, &bytes)?;
+    load_str(path, &text, opts)
+}
+
+fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, LoadError> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
+            Err(
+                LoadError::new(path, Span::new(line, col), "the file is not valid UTF-8")
+                    .with_hint("scenario files are UTF-8 YAML text"),
+            )
+        }
+    }
+}
+
+/// Load and check scenario text; `path` names it in errors and locates fixtures.
+pub fn load_str(path: &Path, text: &str, opts: &LoadOptions) -> Result<Scenario, LoadError> {
+    if text.trim().is_empty() {
+        return Err(
+            LoadError::new(path, Span::new(1, 1), "the scenario file is empty")
+                .with_hint("a scenario needs at least `name`, `actors` and `steps`"),
+        );
+    }
+    if text.contains('\0') {
+        let line = text[..text.find('\0').unwrap_or(0)].lines().count().max(1) as u64;
+        return Err(LoadError::new(
+            path,
+            Span::new(line, 1),
+            "the file contains NUL bytes; it looks binary",
+        )
+        .with_hint("scenario files are UTF-8 YAML text"));
+    }
+    let file: ScenarioFile = parse_yaml(path, text)?;
+    Loader {
+        path,
+        source: text,
+        opts,
+        fixtures: HashMap::new(),
+    }
+    .build(file)
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    // YAML 1.1 habits (`yes` as true, `0755` as a number) would silently change request
+    // bodies, so scalars follow YAML 1.2 strictly.
+    serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true }
+}
+
+fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, LoadError> {
+    serde_saphyr::from_str_with_options::<T>(text, yaml_options()).map_err(|e| {
+        let span = e
+            .location()
+            .map(|l| Span::new(l.line(), l.column()))
+            .unwrap_or_default();
+        let raw = e.without_snippet().to_string();
+        let message = strip_position(&raw);
+        let hint = yaml_hint(&message);
+        let mut err = LoadError::new(path, span, message).with_source(text);
+        if let Some(h) = hint {
+            err = err.with_hint(h);
+        }
+        err
+    })
+}
+
+/// serde-saphyr appends " at line L, column C"; we print the position up front instead.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn yaml_hint(message: &str) -> Option<String> {
+    if message.contains("unknown field") {
+        Some("check the spelling; the README's \"Scenario format\" lists every key".into())
+    } else if message.contains("missing field") {
+        Some("add the field; the README's \"Scenario format\" shows a full example".into())
+    } else if message.contains("unknown variant") {
+        Some("`auth` takes `none` or `{bearer: TOKEN}`".into())
+    } else {
+        None
+    }
+}
+
+struct Loader<'a> {
+    path: &'a Path,
+    source: &'a str,
+    opts: &'a LoadOptions,
+    fixtures: HashMap<String, (PathBuf, String)>,
+}
+
+/// Names in scope while checking templates.
+#[derive(Clone, Default)]
+struct Scope {
+    names: HashSet<String>,
+    actors: Vec<String>,
+}
+
+impl Loader<'_> {
+    fn err(&self, span: Span, message: impl Into<String>) -> LoadError {
+        LoadError::new(self.path, span, message).with_source(self.source)
+    }
+
+    fn build(mut self, file: ScenarioFile) -> Result<Scenario, LoadError> {
+        let name_span = span_of(&file.name);
+        if file.name.value.trim().is_empty() {
+            return Err(self.err(name_span, "`name` is empty"));
+        }
+        let mut tags = Vec::new();
+        for t in &file.tags {
+            if !is_tag(&t.value) {
+                return Err(self
+                    .err(
+                        span_of(t),
+                        format!("tag `{}` is not a lower-case word", t.value),
+                    )
+                    .with_hint("tags use a-z, 0-9 and `-`, e.g. `mock-only`"));
+            }
+            if tags.contains(&t.value) {
+                return Err(self.err(span_of(t), format!("tag `{}` is listed twice", t.value)));
+            }
+            tags.push(t.value.clone());
+        }
+        if file.actors.is_empty() {
+            return Err(self
+                .err(name_span, "`actors` is empty")
+                .with_hint("list the actors the steps act as, e.g. [governing, governed]"));
+        }
+        let mut scope = Scope::default();
+        for a in &file.actors {
+            if !is_ident(&a.value) {
+                return Err(self.err(
+                    span_of(a),
+                    format!("actor name `{}` is not an identifier", a.value),
+                ));
+            }
+            if scope.actors.contains(&a.value) {
+                return Err(self.err(span_of(a), format!("actor `{}` is listed twice", a.value)));
+            }
+            scope.actors.push(a.value.clone());
+        }
+        let mut vars = Vec::new();
+        for (name, value) in &file.vars {
+            let span = span_of(value);
+            if !is_ident(name) {
+                return Err(self.err(span, format!("variable name `{name}` is not an identifier")));
+            }
+            let tpl = ValueTemplate::parse(&value.value).map_err(|(_, m)| self.err(span, m))?;
+            // Variables see actors, the target and the run id, but not each other.
+            self.check_vars(tpl.vars().into_iter(), &scope, span)?;
+            vars.push((name.clone(), tpl));
+            scope.names.insert(name.clone());
+        }
+        if file.steps.is_empty() {
+            return Err(self
+                .err(name_span, "`steps` is empty")
+                .with_hint("a scenario needs at least one step"));
+        }
+        let mut names_seen: HashMap<String, Span> = HashMap::new();
+        let mut steps = Vec::new();
+        for (i, s) in file.steps.iter().enumerate() {
+            for step in self.build_step(s, i, StepPhase::Main, &mut scope)? {
+                self.unique_name(&mut names_seen, &step)?;
+                steps.push(step);
+            }
+        }
+        let mut teardown = Vec::new();
+        for (i, s) in file.teardown.iter().enumerate() {
+            for step in self.build_step(s, i, StepPhase::Teardown, &mut scope)? {
+                self.unique_name(&mut names_seen, &step)?;
+                if !step.captures.is_empty() {
+                    return Err(self.err(step.span, "teardown steps cannot capture variables"));
+                }
+                teardown.push(step);
+            }
+        }
+        let mut redactions = Vec::new();
+        for (selector, replacement) in &file.redact {
+            if !(selector.starts_with('.') || selector.starts_with('[')) {
+                return Err(self
+                    .err(
+                        span_of(replacement),
+                        format!("redaction selector `{selector}` must start with `.` or `[`"),
+                    )
+                    .with_hint(
+                        "insta selectors look like `.id`, `.value[].id` or `[\"@odata.context\"]`",
+                    ));
+            }
+            redactions.push((selector.clone(), replacement.value.clone()));
+        }
+        let stem = self
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("scenario")
+            .to_string();
+        Ok(Scenario {
+            path: self.path.to_path_buf(),
+            stem,
+            name: file.name.value.clone(),
+            description: file.description.clone().unwrap_or_default(),
+            tags,
+            actors: scope.actors.clone(),
+            vars,
+            steps,
+            teardown,
+            redactions,
+        })
+    }
+
+    fn unique_name(&self, seen: &mut HashMap<String, Span>, step: &Step) -> Result<(), LoadError> {
+        if let Some(first) = seen.get(&step.name) {
+            return Err(self
+                .err(
+                    step.span,
+                    format!("step name `{}` is used twice", step.name),
+                )
+                .with_hint(format!(
+                    "the first use is at line {}; step names must be unique",
+                    first.line
+                )));
+        }
+        seen.insert(step.name.clone(), step.span);
+        Ok(())
+    }
+
+    fn build_step(
+        &mut self,
+        s: &Spanned<StepFile>,
+        index: usize,
+        phase: StepPhase,
+        scope: &mut Scope,
+    ) -> Result<Vec<Step>, LoadError> {
+        let span = span_of(s);
+        let f = &s.value;
+        if let Some(fixture) = &f.use_fixture {
+            return self.expand_fixture(f, fixture, phase, scope);
+        }
+        if !f.with.is_empty() {
+            return Err(self.err(span, "`with` only goes with `use`"));
+        }
+        let default_name = match phase {
+            StepPhase::Main => format!("step {}", index + 1),
+            StepPhase::Teardown => format!("teardown {}", index + 1),
+        };
+        self.build_plain_step(f, span, default_name, phase, scope, None, &BTreeMap::new())
+            .map(|s| vec![s])
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_plain_step(
+        &self,
+        f: &StepFile,
+        span: Span,
+        default_name: String,
+        phase: StepPhase,
+        scope: &mut Scope,
+        fixture: Option<(&FixtureUse, &str)>,
+        params: &BTreeMap<String, String>,
+    ) -> Result<Step, LoadError> {
+        let mut name = f
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .unwrap_or(default_name);
+        if name.trim().is_empty() {
+            return Err(self.err(span, "step `name` is empty"));
+        }
+        if let Some((fx, _)) = fixture {
+            name = format!("{}: {name}", fx.name);
+        }
+        let Some(actor) = &f.actor else {
+            return Err(self
+                .err(span, format!("step `{name}` has no `as`"))
+                .with_hint(format!(
+                    "say which actor sends the request: one of {}",
+                    scope.actors.join(", ")
+                )));
+        };
+        let actor_name = match actor.value.strip_prefix('$') {
+            Some(param) => params.get(param).cloned().ok_or_else(|| {
+                self.err(
+                    span_of(actor),
+                    format!("fixture parameter `{param}` is not passed with `with:`"),
+                )
+            })?,
+            None => actor.value.clone(),
+        };
+        if !scope.actors.contains(&actor_name) {
+            let hint = match did_you_mean(&actor_name, scope.actors.iter().map(String::as_str)) {
+                Some(s) => format!(
+                    "did you mean `{s}`? the scenario's actors are {}",
+                    scope.actors.join(", ")
+                ),
+                None => format!(
+                    "add it to `actors`, or use one of {}",
+                    scope.actors.join(", ")
+                ),
+            };
+            return Err(self
+                .err(span_of(actor), format!("unknown actor `{actor_name}`"))
+                .with_hint(hint));
+        }
+        let Some(request) = &f.request else {
+            return Err(self.err(span, format!("step `{name}` has no `request`")));
+        };
+        let request = self.build_request(request, scope)?;
+        let expect = match &f.expect {
+            Some(e) => self.build_expect(&e.value, span_of(e), scope)?,
+            None => Expect::default(),
+        };
+        if expect.status.is_none() {
+            return Err(self
+                .err(
+                    span,
+                    format!("step `{name}` does not say which status it expects"),
+                )
+                .with_hint(
+                    "add `expect: {status: 200}`; a step that checks nothing proves nothing",
+                ));
+        }
+        let retry = match &f.retry {
+            Some(r) => {
+                let rspan = span_of(r);
+                let until =
+                    self.build_expect(&r.value.until.value, span_of(&r.value.until), scope)?;
+                let attempts = r
+                    .value
+                    .attempts
+                    .as_ref()
+                    .map(|a| a.value)
+                    .unwrap_or(DEFAULT_RETRY_ATTEMPTS);
+                if attempts == 0 || attempts > MAX_RETRY_ATTEMPTS {
+                    return Err(self.err(
+                        rspan,
+                        format!("`attempts` must be between 1 and {MAX_RETRY_ATTEMPTS}"),
+                    ));
+                }
+                let delay = match &r.value.delay {
+                    Some(d) => parse_duration(&d.value)
+                        .map_err(|m| self.err(span_of(d), format!("`delay`: {m}")))?,
+                    None => DEFAULT_RETRY_DELAY,
+                };
+                Some(Retry {
+                    until,
+                    attempts,
+                    delay,
+                    span: rspan,
+                })
+            }
+            None => None,
+        };
+        let mut captures = Vec::new();
+        for (var, path) in &f.capture {
+            let cspan = span_of(path);
+            if !is_ident(var) {
+                return Err(self.err(cspan, format!("capture name `{var}` is not an identifier")));
+            }
+            if scope.names.contains(var) {
+                return Err(self
+                    .err(cspan, format!("`{var}` is already defined"))
+                    .with_hint("captures cannot overwrite a variable or an earlier capture; pick another name"));
+            }
+            let jp = self.parse_path(&path.value, cspan)?;
+            captures.push(Capture {
+                name: var.clone(),
+                source: path.value.clone(),
+                path: jp,
+                span: cspan,
+            });
+        }
+        // Captures become visible to the following steps only.
+        for c in &captures {
+            scope.names.insert(c.name.clone());
+        }
+        Ok(Step {
+            name,
+            span,
+            phase,
+            actor: actor_name,
+            request,
+            expect,
+            captures,
+            snapshot: f.snapshot,
+            retry,
+            fixture: fixture.map(|(fx, _)| fx.clone()),
+        })
+    }
+
+    fn expand_fixture(
+        &mut self,
+        f: &StepFile,
+        fixture: &Spanned<String>,
+        phase: StepPhase,
+        scope: &mut Scope,
+    ) -> Result<Vec<Step>, LoadError> {
+        let fspan = span_of(fixture);
+        if f.request.is_some()
+            || f.expect.is_some()
+            || !f.capture.is_empty()
+            || f.retry.is_some()
+            || f.actor.is_some()
+        {
+            return Err(self
+                .err(fspan, "a `use` step takes only `name`, `use` and `with`")
+                .with_hint("pass the actor as a parameter: `with: {as: governing}`"));
+        }
+        let name = fixture.value.clone();
+        if !is_ident(&name) {
+            return Err(self.err(fspan, format!("fixture name `{name}` is not an identifier")));
+        }
+        let (fpath, text) = match self.fixtures.get(&name) {
+            Some(found) => found.clone(),
+            None => {
+                let dir = self.path.parent().unwrap_or(Path::new("."));
+                let fpath = dir.join("fixtures").join(format!("{name}.yaml"));
+                let text = std::fs::read_to_string(&fpath).map_err(|e| {
+                    self.err(
+                        fspan,
+                        format!("cannot read fixture `{name}` at {}: {e}", fpath.display()),
+                    )
+                    .with_hint("fixtures live in the `fixtures/` folder next to the scenario")
+                })?;
+                self.fixtures
+                    .insert(name.clone(), (fpath.clone(), text.clone()));
+                (fpath, text)
+            }
+        };
+        let fx: FixtureFile = parse_yaml(&fpath, &text)?;
+        let mut params = BTreeMap::new();
+        for p in &fx.params {
+            match f.with.get(&p.value) {
+                Some(v) => {
+                    params.insert(p.value.clone(), v.value.clone());
+                }
+                None => {
+                    return Err(self
+                        .err(
+                            fspan,
+                            format!("fixture `{name}` needs parameter `{}`", p.value),
+                        )
+                        .with_hint(format!("add `with: {{{}: …}}`", p.value)));
+                }
+            }
+        }
+        for k in f.with.keys() {
+            if !fx.params.iter().any(|p| &p.value == k) {
+                return Err(self.err(fspan, format!("fixture `{name}` has no parameter `{k}`")));
+            }
+        }
+        let provides: Vec<String> = fx.provides.iter().map(|p| p.value.clone()).collect();
+        for p in &fx.provides {
+            if scope.names.contains(&p.value) {
+                return Err(self.err(
+                    fspan,
+                    format!(
+                        "fixture `{name}` provides `{}`, which is already defined",
+                        p.value
+                    ),
+                ));
+            }
+        }
+        let fuse = FixtureUse {
+            name: name.clone(),
+            provides: provides.clone(),
+            from_profile: fx.from_profile,
+        };
+        // Fixture steps are checked against the fixture's own text, so errors point into it.
+        let sub = Loader {
+            path: &fpath,
+            source: &text,
+            opts: self.opts,
+            fixtures: HashMap::new(),
+        };
+        let mut out = Vec::new();
+        for (i, s) in fx.steps.iter().enumerate() {
+            if s.value.use_fixture.is_some() {
+                return Err(sub.err(span_of(s), "fixtures cannot use other fixtures"));
+            }
+            out.push(sub.build_plain_step(
+                &s.value,
+                span_of(s),
+                format!("step {}", i + 1),
+                phase,
+                scope,
+                Some((&fuse, &name)),
+                &params,
+            )?);
+        }
+        for p in &provides {
+            if !scope.names.contains(p) {
+                return Err(sub.err(
+                    Span::new(1, 1),
+                    format!("fixture `{name}` says it provides `{p}` but no step captures it"),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    fn build_request(
+        &self,
+        r: &Spanned<RequestFile>,
+        scope: &Scope,
+    ) -> Result<RequestSpec, LoadError> {
+        let span = span_of(r);
+        let r = &r.value;
+        let method = r.method.value.to_ascii_uppercase();
+        if !METHODS.contains(&method.as_str()) {
+            return Err(self
+                .err(
+                    span_of(&r.method),
+                    format!("unknown HTTP method `{}`", r.method.value),
+                )
+                .with_hint(format!("use one of {}", METHODS.join(", "))));
+        }
+        let path = self.template(&r.path)?;
+        let starts_ok = path.source().starts_with('/') || path.source().starts_with("{{");
+        if !starts_ok {
+            return Err(self
+                .err(span_of(&r.path), format!("path `{}` must start with `/`", path.source()))
+                .with_hint("paths are relative to the target's base URL, e.g. /directory/tenantGovernance/settings"));
+        }
+        self.check_vars(path.vars(), scope, span_of(&r.path))?;
+        let mut query = Vec::new();
+        for (k, v) in &r.query {
+            let t = self.template(v)?;
+            self.check_vars(t.vars(), scope, span_of(v))?;
+            query.push((k.clone(), t));
+        }
+        let mut headers = Vec::new();
+        for (k, v) in &r.headers {
+            if k.eq_ignore_ascii_case("authorization") {
+                return Err(self
+                    .err(
+                        span_of(v),
+                        "set the token with `auth`, not an Authorization header",
+                    )
+                    .with_hint(
+                        "`auth: none` sends no token; `auth: {bearer: TOKEN}` sends a literal one",
+                    ));
+            }
+            if reqwest_safe_header_name(k).is_none() {
+                return Err(self.err(span_of(v), format!("`{k}` is not a valid header name")));
+            }
+            let t = self.template(v)?;
+            self.check_vars(t.vars(), scope, span_of(v))?;
+            headers.push((k.to_ascii_lowercase(), t));
+        }
+        let body = match (&r.json, &r.body) {
+            (Some(_), Some(b)) => {
+                return Err(self.err(
+                    span_of(b),
+                    "a request has either `json` or `body`, not both",
+                ));
+            }
+            (Some(j), None) => {
+                let t = ValueTemplate::parse(&j.value).map_err(|(_, m)| self.err(span_of(j), m))?;
+                self.check_vars(t.vars().into_iter(), scope, span_of(j))?;
+                Some(Body::Json(t))
+            }
+            (None, Some(b)) => {
+                let t = self.template(b)?;
+                self.check_vars(t.vars(), scope, span_of(b))?;
+                Some(Body::Raw(t))
+            }
+            (None, None) => None,
+        };
+        let auth = match &r.auth {
+            None => Auth::Actor,
+            Some(a) => match &a.value {
+                AuthFile::None => Auth::None,
+                AuthFile::Bearer(tok) => {
+                    let t = Template::parse(tok).map_err(|(_, m)| self.err(span_of(a), m))?;
+                    self.check_vars(t.vars(), scope, span_of(a))?;
+                    Auth::Bearer(t)
+                }
+            },
+        };
+        Ok(RequestSpec {
+            method,
+            path,
+            query,
+            headers,
+            body,
+            auth,
+            span,
+        })
+    }
+
+    fn build_expect(&self, e: &ExpectFile, span: Span, scope: &Scope) -> Result<Expect, LoadError> {
+        let status = match &e.status {
+            None => None,
+            Some(s) => Some(self.status(s)?),
+        };
+        let schema = match &e.schema {
+            None => None,
+            Some(s) => {
+                if let Some(known) = &self.opts.schema_types {
+                    let base = s.value.strip_suffix("[]").unwrap_or(&s.value);
+                    if !known.iter().any(|k| k == base) {
+                        let hint = match did_you_mean(base, known.iter().map(String::as_str)) {
+                            Some(k) => format!(
+                                "did you mean `{k}`? `tgconform schema list` prints every type"
+                            ),
+                            None => "`tgconform schema list` prints every type".into(),
+                        };
+                        return Err(self
+                            .err(span_of(s), format!("unknown schema type `{}`", s.value))
+                            .with_hint(hint));
+                    }
+                }
+                Some((s.value.clone(), span_of(s)))
+            }
+        };
+        let mut json = Vec::new();
+        for (path, v) in &e.json {
+            let vspan = span_of(v);
+            let target = Template::parse(path).map_err(|(_, m)| self.err(vspan, m))?;
+            self.check_vars(target.vars(), scope, vspan)?;
+            let parsed = self.parse_path_template(&target, vspan)?;
+            let matchers = self.matchers(&v.value, vspan, scope)?;
+            json.push(Assertion {
+                target,
+                path: parsed,
+                matchers,
+                span: vspan,
+            });
+        }
+        let mut headers = Vec::new();
+        for (name, v) in &e.headers {
+            let vspan = span_of(v);
+            if reqwest_safe_header_name(name).is_none() {
+                return Err(self.err(vspan, format!("`{name}` is not a valid header name")));
+            }
+            let matchers = self.matchers(&v.value, vspan, scope)?;
+            if matchers.iter().any(|m| {
+                matches!(
+                    m.kind,
+                    super::MatcherKind::DateOffset {
+                        from: super::Operand::Path { .. },
+                        ..
+                    }
+                )
+            }) {
+                return Err(self.err(
+                    vspan,
+                    "header matchers cannot use a JSONPath in `offsetFrom`",
+                ));
+            }
+            headers.push(Assertion {
+                target: Template::literal(&name.to_ascii_lowercase()),
+                path: None,
+                matchers,
+                span: vspan,
+            });
+        }
+        let _ = span;
+        Ok(Expect {
+            status,
+            schema,
+            json,
+            headers,
+        })
+    }
+
+    fn matchers(
+        &self,
+        v: &Value,
+        span: Span,
+        scope: &Scope,
+    ) -> Result<Vec<super::Matcher>, LoadError> {
+        let ms = parse_matchers(v, span).map_err(|(m, h)| {
+            let e = self.err(span, m);
+            match h {
+                Some(h) => e.with_hint(h),
+                None => e,
+            }
+        })?;
+        for m in &ms {
+            use super::MatcherKind as K;
+            let vars: Vec<&VarRef> = match &m.kind {
+                K::Equals(t) | K::NotEquals(t) | K::Contains(t) => t.vars(),
+                K::OneOf(ts) => ts.iter().flat_map(|t| t.vars()).collect(),
+                K::DateOffset {
+                    from: super::Operand::Value(t),
+                    ..
+                } => t.vars().collect(),
+                _ => Vec::new(),
+            };
+            self.check_vars(vars.into_iter(), scope, span)?;
+        }
+        Ok(ms)
+    }
+
+    fn status(&self, s: &Spanned<Value>) -> Result<StatusSpec, LoadError> {
+        let span = span_of(s);
+        let one = |v: &Value| -> Option<u16> {
+            v.as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .filter(|n| (100..=599).contains(n))
+        };
+        let allowed = match &s.value {
+            Value::Array(items) if !items.is_empty() => {
+                items.iter().map(one).collect::<Option<Vec<u16>>>()
+            }
+            v => one(v).map(|n| vec![n]),
+        };
+        let allowed = allowed.ok_or_else(|| {
+            self.err(
+                span,
+                format!(
+                    "`status` must be an HTTP status (100-599) or a list of them; got {}",
+                    s.value
+                ),
+            )
+            .with_hint("where the docs allow several answers, list them: status: [400, 409]")
+        })?;
+        Ok(StatusSpec { allowed, span })
+    }
+
+    fn template(&self, s: &Spanned<String>) -> Result<Template, LoadError> {
+        Template::parse(&s.value).map_err(|(_, m)| self.err(span_of(s), m))
+    }
+
+    fn parse_path(&self, src: &str, span: Span) -> Result<JsonPath, LoadError> {
+        JsonPath::parse(src).map_err(|e| {
+            self.err(span, format!("invalid JSONPath `{src}`: {e}"))
+                .with_hint("JSONPath follows RFC 9535, e.g. $.value[0].id or $.value[?@.status == 'active']")
+        })
+    }
+
+    /// Parse now when the path has no placeholders; otherwise check it with stand-ins.
+    fn parse_path_template(&self, t: &Template, span: Span) -> Result<Option<JsonPath>, LoadError> {
+        if t.vars().next().is_none() {
+            return self.parse_path(t.source(), span).map(Some);
+        }
+        let stand_in = |s: &str| -> String {
+            t.parts
+                .iter()
+                .map(|p| match p {
+                    super::TemplatePart::Lit(l) => l.clone(),
+                    super::TemplatePart::Var(_) => s.to_string(),
+                })
+                .collect()
+        };
+        if JsonPath::parse(&stand_in("0")).is_ok() || JsonPath::parse(&stand_in("x")).is_ok() {
+            Ok(None)
+        } else {
+            self.parse_path(&stand_in("x"), span).map(Some)
+        }
+    }
+
+    fn check_vars<'v>(
+        &self,
+        vars: impl Iterator<Item = &'v VarRef>,
+        scope: &Scope,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        for v in vars {
+            match v {
+                VarRef::Var(name) if !scope.names.contains(name) => {
+                    let mut known: Vec<&str> = scope.names.iter().map(String::as_str).collect();
+                    known.sort_unstable();
+                    let hint = match did_you_mean(name, known.iter().copied()) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None if known.is_empty() => {
+                            "define it under `vars`, or capture it in an earlier step".into()
+                        }
+                        None => format!("defined at this point: {}", known.join(", ")),
+                    };
+                    return Err(self
+                        .err(span, format!("unknown variable `{name}`"))
+                        .with_hint(hint));
+                }
+                VarRef::Actor { actor, .. } if !scope.actors.contains(actor) => {
+                    return Err(self
+                        .err(span, format!("unknown actor `{actor}` in `{v}`"))
+                        .with_hint(format!(
+                            "the scenario's actors are {}",
+                            scope.actors.join(", ")
+                        )));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn span_of<T>(s: &Spanned<T>) -> Span {
+    Span::from_location(&s.referenced)
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn is_tag(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// RFC 7230 token characters; checked here so the runner never meets a bad name.
+fn reqwest_safe_header_name(name: &str) -> Option<()> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    ok.then_some(())
+}

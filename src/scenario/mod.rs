@@ -1,0 +1,30 @@
+//! The scenario model and its loader.
+//!
+//! A scenario file is YAML (see README, "Scenario format"). Loading turns it into a
+//! checked [`Scenario`]: every template, JSONPath, matcher, actor and variable is
+//! validated before any request is sent, and every error carries file:line:column.
+//! This module knows nothing of HTTP, tokio or the mock.
+
+mod duration;
+mod error;
+mod file;
+mod load;
+mod matcher;
+mod model;
+mod template;
+
+pub use duration::parse_duration;
+pub use error::{LoadError, Span};
+pub use load::{LoadOptions, discover, load_file, load_str};
+pub use matcher::{JsonType, Matcher, MatcherKind, Operand};
+pub use model::{
+    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, StatusSpec,
+    Step, StepPhase,
+};
+pub use template::{ActorField, Resolver, Template, TemplatePart, ValueTemplate, VarRef};
+
+/// Parse a matcher value as the loader does (for unit tests elsewhere in the crate).
+#[cfg(test)]
+pub(crate) fn parse_matchers_for_tests(v: &serde_json::Value) -> Vec<Matcher> {
+    matcher::parse_matchers(v, Span::default()).unwrap_or_default()
+}

@@ -1,0 +1,214 @@
+//! Profile files: the target's base URL, and per actor a tenant and a token source.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The profile used when none is given: mock tokens and fresh tenants per run.
+pub const BUILTIN_PROFILE: &str = include_str!("../../profiles/embedded-mock.yaml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Profile {
+    /// Base URL, e.g. `https://graph.microsoft.com/beta`. `--target` overrides it.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Treat the target as a real tenant even on loopback (for testing the safety rules).
+    #[serde(default)]
+    pub real: Option<bool>,
+    /// What the target offers beyond the API: `mock-control` (the `/_mock/*` endpoints).
+    #[serde(default)]
+    pub capabilities: Vec<String>,
+    pub actors: BTreeMap<String, ActorSpec>,
+    /// Values for scenario variables and fixtures (e.g. `templateId`).
+    #[serde(default)]
+    pub vars: BTreeMap<String, Value>,
+    /// Extra strings to mask in every output, besides tokens.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ActorSpec {
+    #[serde(default)]
+    pub tenant_id: Option<String>,
+    #[serde(default)]
+    pub same_tenant_as: Option<String>,
+    #[serde(default)]
+    pub tenant_name: Option<String>,
+    pub token: TokenSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TenantSpec {
+    /// A fixed tenant id (real tenants).
+    Fixed(String),
+    /// A new tenant id per scenario run (mocks).
+    Fresh,
+    /// The same tenant as another actor (another identity in that tenant).
+    SameAs(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub enum TokenSpec {
+    /// A bearer token in this environment variable.
+    Env(String),
+    /// A shell command whose stdout is the token; run once, again after a 401.
+    Command(String),
+    /// Mint a mock token with these claims (`tid` and `tenant_name` default to the actor's).
+    Mock(serde_json::Map<String, Value>),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("cannot read profile {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: error: {message}")]
+    Parse {
+        path: PathBuf,
+        line: u64,
+        column: u64,
+        message: String,
+    },
+    #[error("{path}: error: actor `{actor}`: {message}")]
+    Actor {
+        path: PathBuf,
+        actor: String,
+        message: String,
+    },
+}
+
+impl Profile {
+    pub fn builtin() -> Profile {
+        // The built-in profile is part of the binary and covered by a unit test.
+        match Profile::parse(Path::new("<builtin profile>"), BUILTIN_PROFILE) {
+            Ok(p) => p,
+            Err(e) => unreachable!("the built-in profile is checked by tests: {e}"),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Profile::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Profile, ProfileError> {
+        let opts =
+            serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true };
+        let profile: Profile = serde_saphyr::from_str_with_options(text, opts).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
+            let msg = e.without_snippet().to_string();
+            let message = match msg.rfind(" at line ") {
+                Some(i) => msg[..i].to_string(),
+                None => msg,
+            };
+            ProfileError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            }
+        })?;
+        for (name, actor) in &profile.actors {
+            let err = |message: String| ProfileError::Actor {
+                path: path.to_path_buf(),
+                actor: name.clone(),
+                message,
+            };
+            match (&actor.tenant_id, &actor.same_tenant_as) {
+                (Some(_), Some(_)) => {
+                    return Err(err(
+                        "give either `tenantId` or `sameTenantAs`, not both".into()
+                    ));
+                }
+                (None, None) => {
+                    return Err(err(
+                        "give `tenantId` (an id or `fresh`) or `sameTenantAs`".into()
+                    ));
+                }
+                (None, Some(other)) => match profile.actors.get(other) {
+                    None => {
+                        return Err(err(format!(
+                            "`sameTenantAs: {other}` names no actor of this profile"
+                        )));
+                    }
+                    Some(o) if o.same_tenant_as.is_some() => {
+                        return Err(err(format!(
+                            "`sameTenantAs: {other}` must name an actor with its own `tenantId`"
+                        )));
+                    }
+                    Some(_) => {}
+                },
+                (Some(_), None) => {}
+            }
+            if let TokenSpec::Env(var) | TokenSpec::Command(var) = &actor.token
+                && var.trim().is_empty()
+            {
+                return Err(err("the token source is empty".into()));
+            }
+        }
+        Ok(profile)
+    }
+
+    pub fn has_capability(&self, cap: &str) -> bool {
+        self.capabilities.iter().any(|c| c == cap)
+    }
+}
+
+impl ActorSpec {
+    pub fn tenant(&self) -> TenantSpec {
+        match (&self.tenant_id, &self.same_tenant_as) {
+            (_, Some(other)) => TenantSpec::SameAs(other.clone()),
+            (Some(id), None) if id == "fresh" => TenantSpec::Fresh,
+            (Some(id), None) => TenantSpec::Fixed(id.clone()),
+            (None, None) => TenantSpec::Fresh,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_profile_parses() {
+        let p = Profile::parse(Path::new("b"), BUILTIN_PROFILE).map_err(|e| e.to_string());
+        assert!(p.is_ok(), "{p:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_positions() {
+        let e = Profile::parse(Path::new("p.yaml"), "actors: {}\ntargte: x\n")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref()
+                .map(|s| s.starts_with("p.yaml:2:1: error: unknown field `targte`")),
+            Some(true),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn same_tenant_as_must_name_an_actor() {
+        let text = "actors:\n  a:\n    sameTenantAs: b\n    token: {env: X}\n";
+        assert!(matches!(
+            Profile::parse(Path::new("p"), text),
+            Err(ProfileError::Actor { .. })
+        ));
+    }
+}

@@ -1,0 +1,249 @@
+//! Token sources: environment variables, commands and mock tokens.
+//!
+//! Tokens are secrets: they are kept here and in request headers only, and every
+//! token this module hands out is registered with [`TokenCache::secrets`] so that
+//! reports can mask it should it ever appear in a response.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::profile::TokenSpec;
+use crate::contract::{self, roles, scopes};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TokenError {
+    #[error("actor `{actor}`: environment variable `{var}` is not set or empty")]
+    EnvMissing { actor: String, var: String },
+    #[error("actor `{actor}`: token command failed: {reason}")]
+    Command { actor: String, reason: String },
+}
+
+/// Resolved tokens, shared by all scenario runs of one invocation.
+#[derive(Debug, Default, Clone)]
+pub struct TokenCache {
+    tokens: Arc<Mutex<HashMap<String, String>>>,
+    secrets: Arc<Mutex<Vec<String>>>,
+}
+
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl TokenCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every secret handed out so far (for masking).
+    pub fn secrets(&self) -> Vec<String> {
+        self.secrets.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn add_secret(&self, s: &str) {
+        if s.len() >= 4
+            && let Ok(mut v) = self.secrets.lock()
+            && !v.iter().any(|x| x == s)
+        {
+            v.push(s.to_string());
+        }
+    }
+
+    /// The token of a non-mock source (`env` or `command`), resolved once and cached.
+    pub async fn token(&self, actor: &str, spec: &TokenSpec) -> Result<String, TokenError> {
+        if let Some(t) = self.tokens.lock().ok().and_then(|m| m.get(actor).cloned()) {
+            return Ok(t);
+        }
+        self.fetch(actor, spec).await
+    }
+
+    /// Fetch again (after a 401): only commands can give a new token.
+    pub async fn refresh(
+        &self,
+        actor: &str,
+        spec: &TokenSpec,
+    ) -> Result<Option<String>, TokenError> {
+        match spec {
+            TokenSpec::Command(_) => self.fetch(actor, spec).await.map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    async fn fetch(&self, actor: &str, spec: &TokenSpec) -> Result<String, TokenError> {
+        let token = match spec {
+            TokenSpec::Env(var) => std::env::var(var)
+                .ok()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| TokenError::EnvMissing {
+                    actor: actor.to_string(),
+                    var: var.clone(),
+                })?,
+            TokenSpec::Command(cmd) => run_command(actor, cmd).await?,
+            TokenSpec::Mock(_) => {
+                return Err(TokenError::Command {
+                    actor: actor.to_string(),
+                    reason: "mock tokens are minted per run, not fetched".into(),
+                });
+            }
+        };
+        self.add_secret(&token);
+        if let Ok(mut m) = self.tokens.lock() {
+            m.insert(actor.to_string(), token.clone());
+        }
+        Ok(token)
+    }
+}
+
+async fn run_command(actor: &str, cmd: &str) -> Result<String, TokenError> {
+    let err = |reason: String| TokenError::Command {
+        actor: actor.to_string(),
+        reason,
+    };
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(COMMAND_TIMEOUT, child)
+        .await
+        .map_err(|_| err(format!("no answer within {}s", COMMAND_TIMEOUT.as_secs())))?
+        .map_err(|e| err(format!("cannot start `sh`: {e}")))?;
+    if !out.status.success() {
+        // stderr may hold diagnostic text but never the token (the token is stdout).
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect::<String>();
+        return Err(err(format!("exit status {}: {first}", out.status)));
+    }
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if token.is_empty() {
+        return Err(err("the command printed nothing on stdout".into()));
+    }
+    Ok(token)
+}
+
+/// Expand the claim shorthands of a `mock:` token source and mint the token.
+///
+/// `scp: all` → every ReadWrite scope, `scp: allRead` → every Read scope; `roles: allRead`
+/// → every application Read scope; `wids` entries may be role names in camelCase
+/// (`tenantGovernanceAdministrator`) instead of template ids.
+pub fn mint_for(
+    claims: &serde_json::Map<String, Value>,
+    tenant_id: &str,
+    tenant_name: &str,
+) -> String {
+    let mut c = claims.clone();
+    c.entry("tid")
+        .or_insert_with(|| Value::String(tenant_id.to_string()));
+    c.entry("tenant_name")
+        .or_insert_with(|| Value::String(tenant_name.to_string()));
+    if let Some(Value::String(s)) = c.get("scp") {
+        let expanded = match s.as_str() {
+            "all" => scopes::ALL_READ_WRITE.join(" "),
+            "allRead" => all_read_scopes().join(" "),
+            other => other.to_string(),
+        };
+        c.insert("scp".into(), Value::String(expanded));
+    }
+    if let Some(Value::String(s)) = c.get("roles")
+        && s == "allRead"
+    {
+        c.insert("roles".into(), Value::from(all_read_scopes()));
+    }
+    if let Some(Value::Array(items)) = c.get("wids") {
+        let ids: Vec<Value> = items
+            .iter()
+            .map(|w| match w.as_str().and_then(role_id_for_name) {
+                Some(id) => Value::String(id.to_string()),
+                None => w.clone(),
+            })
+            .collect();
+        c.insert("wids".into(), Value::Array(ids));
+    }
+    contract::mint_mock_token(&Value::Object(c))
+}
+
+fn all_read_scopes() -> Vec<&'static str> {
+    vec![
+        scopes::REQUEST_READ,
+        scopes::INVITATION_READ,
+        scopes::RELATIONSHIP_READ,
+        scopes::POLICY_TEMPLATE_READ,
+        scopes::SETTING_READ,
+        scopes::RELATED_TENANT_READ,
+    ]
+}
+
+fn role_id_for_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "tenantGovernanceAdministrator" => roles::TENANT_GOVERNANCE_ADMINISTRATOR,
+        "tenantGovernanceRelationshipAdministrator" => {
+            roles::TENANT_GOVERNANCE_RELATIONSHIP_ADMINISTRATOR
+        }
+        "tenantGovernanceReader" => roles::TENANT_GOVERNANCE_READER,
+        "tenantGovernanceRelationshipReader" => roles::TENANT_GOVERNANCE_RELATIONSHIP_READER,
+        "globalReader" => roles::GLOBAL_READER,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shorthands_expand_to_contract_values() {
+        let claims = json!({"scp": "all", "wids": ["tenantGovernanceAdministrator", "x"]});
+        let Value::Object(map) = claims else { return };
+        let t = mint_for(&map, "tid-1", "Contoso");
+        let c = contract::decode_mock_token(&t).map_err(|e| e.to_string());
+        let c = c.unwrap_or_default();
+        assert_eq!(c.tid, "tid-1");
+        assert_eq!(c.tenant_name.as_deref(), Some("Contoso"));
+        assert!(c.scopes().any(|s| s == scopes::REQUEST_RW));
+        assert_eq!(
+            c.wids,
+            vec![
+                roles::TENANT_GOVERNANCE_ADMINISTRATOR.to_string(),
+                "x".to_string()
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_env_token_names_the_variable() {
+        let cache = TokenCache::new();
+        let r = cache
+            .token("a", &TokenSpec::Env("TGCONFORM_SURELY_UNSET_VAR".into()))
+            .await;
+        assert!(matches!(r, Err(TokenError::EnvMissing { .. })));
+    }
+
+    #[tokio::test]
+    async fn command_tokens_are_trimmed_and_cached_and_registered_as_secrets() {
+        let cache = TokenCache::new();
+        let spec = TokenSpec::Command("echo ' tok-123 '".into());
+        assert_eq!(
+            cache.token("a", &spec).await.ok().as_deref(),
+            Some("tok-123")
+        );
+        assert!(cache.secrets().contains(&"tok-123".to_string()));
+    }
+
+    #[tokio::test]
+    async fn failing_commands_are_errors() {
+        let cache = TokenCache::new();
+        let r = cache.token("a", &TokenSpec::Command("exit 3".into())).await;
+        assert!(matches!(r, Err(TokenError::Command { .. })));
+    }
+}
