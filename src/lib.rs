@@ -13,3 +13,6 @@ pub mod runner;
 pub mod scenario;
 pub mod schema;
 pub mod target;
+pub mod snapshot;
+pub mod report;
+pub mod cli;

@@ -1,0 +1,142 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Conformance harness for the Microsoft Graph tenant governance API
+/// (/directory/tenantGovernance, beta).
+///
+/// Runs declarative YAML scenarios against the embedded reference mock (the default),
+/// another mock, or real tenants, and checks every response against the documented
+/// contract: status codes, JSON Schemas, values and lifecycle rules.
+///
+/// Exit codes: 0 all scenarios passed; 1 a scenario failed; 2 usage, configuration or
+/// scenario-file error (nothing was sent).
+#[derive(Debug, Parser)]
+#[command(name = "tgconform", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// More output (-v: every step; -vv: debug logs on stderr). Tokens are never logged.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run scenarios and report (the main job).
+    ///
+    /// Without --target, every scenario runs against the embedded mock, started on
+    /// 127.0.0.1 with an OS-assigned port.
+    ///
+    /// Examples:
+    ///   tgconform run
+    ///   tgconform run --tag seed --junit junit.xml
+    ///   tgconform run --target http://127.0.0.1:8080/beta
+    ///   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
+    Run(RunArgs),
+    /// Run the reference mock as a standalone server for other tools and people.
+    Serve(ServeArgs),
+    /// List or check JSON Schemas by hand.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+    /// Load every scenario (checking it) and list them with their tags; sends nothing.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// Only scenarios whose name (file stem) contains this text.
+    pub filter: Option<String>,
+    /// Folder of scenario files.
+    #[arg(long, default_value = "scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+    /// Base URL of the API to test, e.g. https://graph.microsoft.com/beta
+    /// (default: the embedded mock).
+    #[arg(long, value_name = "URL", env = "TGCONFORM_TARGET")]
+    pub target: Option<String>,
+    /// Profile file: actors (tenant ids, names, token sources), target and fixture values.
+    #[arg(long, value_name = "FILE", env = "TGCONFORM_PROFILE")]
+    pub profile: Option<PathBuf>,
+    /// Run only scenarios with this tag (repeatable: any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Leave out scenarios with this tag (repeatable), e.g. --skip-tag inferred.
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Scenarios run at the same time (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Run scenarios in a shuffled order derived from SEED (to prove independence).
+    #[arg(long, value_name = "SEED")]
+    pub shuffle: Option<u64>,
+    /// strict: unknown properties fail; lenient: they are warnings.
+    /// Default: strict for mocks, lenient for real tenants.
+    #[arg(long, value_name = "MODE", value_parser = ["strict", "lenient"])]
+    pub schema_mode: Option<String>,
+    /// Switch on a deliberate fault in the embedded mock (repeatable; see `serve --list-faults`).
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report here (shape documented in README).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Print what the run exercised of the documented contract (also in --json).
+    #[arg(long)]
+    pub coverage: bool,
+    /// Per-request timeout, e.g. 30s or 500ms.
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub timeout: String,
+    /// Largest response body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::runner::DEFAULT_MAX_BODY)]
+    pub max_body: usize,
+    /// Allow scenarios tagged `mutating` against a real tenant.
+    #[arg(long)]
+    pub allow_mutations: bool,
+    /// Print every request the run would send, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub addr: String,
+    /// Switch on a deliberate fault (repeatable).
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+    /// Enable the test-double endpoints (/_mock/clock) for clock-dependent scenarios.
+    #[arg(long)]
+    pub control: bool,
+    /// Print the fault catalogue and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print every schema type name.
+    List,
+    /// Validate a JSON payload (a file, or - for stdin) against a schema type.
+    ///
+    /// Example: tgconform schema validate --type governanceRequest body.json
+    /// A type name ending in [] checks an OData collection of that type.
+    Validate {
+        #[arg(long = "type", value_name = "TYPE")]
+        type_name: String,
+        /// strict (default) or lenient.
+        #[arg(long, default_value = "strict", value_parser = ["strict", "lenient"])]
+        mode: String,
+        /// A JSON file, or - for stdin.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Folder of scenario files.
+    #[arg(long, default_value = "scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+}

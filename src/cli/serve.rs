@@ -1,0 +1,76 @@
+use super::args::ServeArgs;
+use super::{EXIT_OK, EXIT_USAGE};
+use crate::mock::{Fault, MockOptions};
+use crate::target::{Profile, TokenCache, bind_actors};
+
+pub(crate) fn serve(args: ServeArgs) -> u8 {
+    if args.list_faults {
+        for f in Fault::ALL {
+            println!("{:<40} {}", f.name(), f.description());
+        }
+        return EXIT_OK;
+    }
+    let faults = match super::run::parse_faults(&args.faults) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let addr: std::net::SocketAddr = match args.addr.parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: --addr `{}`: {e} (write IP:PORT, e.g. 127.0.0.1:8080)", args.addr);
+            return EXIT_USAGE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let opts = MockOptions {
+        faults: faults.clone(),
+        control: args.control,
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("error: cannot listen on {addr}: {e}");
+                return EXIT_USAGE;
+            }
+        };
+        let local = listener.local_addr().unwrap_or(addr);
+        println!("tgconform mock listening on http://{local}/beta");
+        if !faults.is_empty() {
+            println!("faults on: {}", faults.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "));
+        }
+        if args.control {
+            println!("control endpoints on: POST http://{local}/_mock/clock {{\"advance\":\"P15D\"}}");
+        }
+        // Ready-to-use tokens for the built-in actors (tenants fixed for this server's life).
+        let profile = Profile::builtin();
+        let names: Vec<String> = profile.actors.keys().cloned().collect();
+        if let Ok(actors) = bind_actors(&profile, &names, &TokenCache::new()) {
+            println!("\nmock tokens (unsigned; see README \"Mock tokens\"):");
+            for (name, a) in &actors.actors {
+                println!("  {name:<28} tenant {}  {}", a.tenant_id, a.minted.as_deref().unwrap_or(""));
+            }
+        }
+        println!("\nexample: curl -H \"Authorization: Bearer <token>\" http://{local}/beta/directory/tenantGovernance/settings");
+        let app = crate::mock::router(opts);
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: the server stopped: {e}");
+                EXIT_USAGE
+            }
+        }
+    })
+}

@@ -1,0 +1,88 @@
+use std::fmt::Write as _;
+
+use super::{Masker, Totals};
+use crate::runner::{ScenarioOutcome, ScenarioStatus, StepOutcome, StepStatus};
+
+/// One line per scenario; failures in detail below it.
+pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> String {
+    let mut out = String::new();
+    let ms = o.duration.as_millis();
+    match &o.status {
+        ScenarioStatus::Passed => {
+            let _ = writeln!(out, "PASS  scenario::{}  ({} steps, {ms} ms)", o.stem, o.steps.len());
+        }
+        ScenarioStatus::Skipped(reason) => {
+            let _ = writeln!(out, "SKIP  scenario::{}  ({reason})", o.stem);
+        }
+        ScenarioStatus::Failed => {
+            let _ = writeln!(out, "FAIL  scenario::{}  ({} steps, {ms} ms)  {}", o.stem, o.steps.len(), o.path.display());
+            for s in o.steps.iter().filter(|s| s.status == StepStatus::Failed) {
+                render_failed_step(&mut out, o, s);
+            }
+            for l in &o.leftovers {
+                let _ = writeln!(out, "    LEFT BEHIND: {l}");
+            }
+        }
+    }
+    if verbose || o.failed() {
+        for w in &o.warnings {
+            let _ = writeln!(out, "    warning: {w}");
+        }
+    }
+    if verbose {
+        for s in &o.steps {
+            let tag = match &s.status {
+                StepStatus::Passed => "ok".to_string(),
+                StepStatus::Failed => "FAILED".to_string(),
+                StepStatus::Skipped(r) => format!("skipped: {r}"),
+            };
+            let ex = s
+                .exchange
+                .as_ref()
+                .map(|e| format!("{} {} → {}", e.method, e.url, e.status.map(|c| c.to_string()).unwrap_or("-".into())))
+                .unwrap_or_default();
+            let _ = writeln!(out, "      - {} [{}] {ex} ({tag})", s.name, s.actor);
+        }
+    }
+    masker.mask(&out)
+}
+
+fn render_failed_step(out: &mut String, o: &ScenarioOutcome, s: &StepOutcome) {
+    let phase = match s.phase {
+        crate::scenario::StepPhase::Main => "step",
+        crate::scenario::StepPhase::Teardown => "teardown step",
+    };
+    let _ = writeln!(out, "  {phase} `{}` as {}  ({}:{})", s.name, s.actor, o.path.display(), s.span.line);
+    if let Some(e) = &s.exchange {
+        let status = e.status.map(|c| c.to_string()).unwrap_or_else(|| "no response".into());
+        let attempts = if e.attempts > 1 { format!(", {} attempts", e.attempts) } else { String::new() };
+        let _ = writeln!(out, "    {} {} → {status} ({} ms{attempts})", e.method, e.url, e.duration.as_millis());
+    }
+    for f in &s.failures {
+        let _ = writeln!(out, "    {}:{}:{}: {}", o.path.display(), f.span.line, f.span.column, f.message);
+    }
+    if let Some(e) = &s.exchange {
+        let _ = writeln!(
+            out,
+            "    request-id: {}  client-request-id: {}  date: {}",
+            e.request_id.as_deref().unwrap_or("-"),
+            e.client_request_id,
+            e.date.as_deref().unwrap_or("-")
+        );
+        if let Some(b) = &e.request_body {
+            let _ = writeln!(out, "    request body:  {}", one_line(b));
+        }
+        if let Some(b) = &e.response_excerpt {
+            let _ = writeln!(out, "    response body: {}", one_line(b));
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `N passed, N failed, N skipped`.
+pub fn summary_line(t: &Totals) -> String {
+    format!("{} passed, {} failed, {} skipped", t.passed, t.failed, t.skipped)
+}

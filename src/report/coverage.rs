@@ -1,0 +1,191 @@
+//! What a run exercised of the documented contract: operations × statuses and enum
+//! members seen on the wire.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::contract::{OPERATIONS, enums, find_operation};
+use crate::runner::ScenarioOutcome;
+use crate::schema::SchemaRegistry;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationCoverage {
+    pub number: u8,
+    pub operation: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub documented_status: u16,
+    pub documented_status_seen: bool,
+    pub statuses_seen: BTreeSet<u16>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumCoverage {
+    pub name: &'static str,
+    pub members: Vec<(&'static str, bool)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub operations: Vec<OperationCoverage>,
+    pub operations_covered: usize,
+    pub enums: Vec<EnumCoverage>,
+    pub enum_members_covered: usize,
+    pub enum_members_total: usize,
+    /// Per `@odata.type`, the properties seen with a non-null value.
+    pub properties_seen: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Compute coverage from outcomes (run with bodies kept).
+pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Coverage {
+    let mut statuses: BTreeMap<u8, BTreeSet<u16>> = BTreeMap::new();
+    let mut enum_seen: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+    let mut props: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for o in outcomes {
+        for s in &o.steps {
+            let Some(e) = &s.exchange else { continue };
+            let path = e.url.split_once("/directory/").map(|(_, rest)| format!("/directory/{rest}")).unwrap_or_default();
+            let op = find_operation(&e.method, &path);
+            if let (Some(op), Some(code)) = (op, e.status) {
+                statuses.entry(op.number).or_default().insert(code);
+            }
+            let entity = op.map(|o| o.name.split('.').next().unwrap_or(""));
+            if let Some(body) = &e.response_json {
+                collect_enums(body, entity, &mut enum_seen);
+                collect_props(body, &mut props);
+            }
+            if let Some(req) = e.request_body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+                collect_enums(&req, entity, &mut enum_seen);
+            }
+        }
+    }
+    let operations: Vec<OperationCoverage> = OPERATIONS
+        .iter()
+        .map(|op| {
+            let seen = statuses.get(&op.number).cloned().unwrap_or_default();
+            OperationCoverage {
+                number: op.number,
+                operation: op.name,
+                method: op.method,
+                path: op.path,
+                documented_status: op.success,
+                documented_status_seen: seen.contains(&op.success),
+                statuses_seen: seen,
+            }
+        })
+        .collect();
+    let enums_cov: Vec<EnumCoverage> = enums::ALL
+        .iter()
+        .map(|(name, members)| EnumCoverage {
+            name,
+            members: members
+                .iter()
+                .map(|m| (*m, enum_seen.get(name).is_some_and(|s| s.contains(*m))))
+                .collect(),
+        })
+        .collect();
+    let enum_members_total = enums_cov.iter().map(|e| e.members.len()).sum();
+    let enum_members_covered = enums_cov.iter().map(|e| e.members.iter().filter(|m| m.1).count()).sum();
+    Coverage {
+        operations_covered: operations.iter().filter(|o| o.documented_status_seen).count(),
+        operations,
+        enums: enums_cov,
+        enum_members_covered,
+        enum_members_total,
+        properties_seen: props,
+    }
+}
+
+fn collect_enums(v: &Value, entity: Option<&str>, seen: &mut BTreeMap<&'static str, BTreeSet<String>>) {
+    let items: Vec<&Value> = match v.get("value").and_then(Value::as_array) {
+        Some(items) => items.iter().collect(),
+        None => vec![v],
+    };
+    for item in items {
+        if let Some(st) = item.get("status").and_then(Value::as_str) {
+            match entity {
+                Some("governanceRequest") => {
+                    seen.entry("requestStatus").or_default().insert(st.to_string());
+                }
+                Some("governanceRelationship") => {
+                    seen.entry("relationshipStatus").or_default().insert(st.to_string());
+                }
+                _ => {}
+            }
+        }
+        if let Some(ct) = item.get("createdType").and_then(Value::as_str) {
+            seen.entry("relationshipCreationType").or_default().insert(ct.to_string());
+        }
+        walk_permission_types(item, seen);
+    }
+}
+
+fn walk_permission_types(v: &Value, seen: &mut BTreeMap<&'static str, BTreeSet<String>>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(perms)) = map.get("permissions") {
+                for p in perms {
+                    if let Some(t) = p.get("type").and_then(Value::as_str) {
+                        seen.entry("permissionType").or_default().insert(t.to_string());
+                    }
+                }
+            }
+            map.values().for_each(|x| walk_permission_types(x, seen));
+        }
+        Value::Array(items) => items.iter().for_each(|x| walk_permission_types(x, seen)),
+        _ => {}
+    }
+}
+
+fn collect_props(v: &Value, props: &mut BTreeMap<String, BTreeSet<String>>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(t) = map.get("@odata.type").and_then(Value::as_str) {
+                let short = t.rsplit('.').next().unwrap_or(t).to_string();
+                let entry = props.entry(short).or_default();
+                for (k, val) in map {
+                    if !k.starts_with('@') && !val.is_null() {
+                        entry.insert(k.clone());
+                    }
+                }
+            }
+            map.values().for_each(|x| collect_props(x, props));
+        }
+        Value::Array(items) => items.iter().for_each(|x| collect_props(x, props)),
+        _ => {}
+    }
+}
+
+/// The coverage as a console table.
+pub fn coverage_table(c: &Coverage) -> String {
+    let mut out = String::from("Coverage of the documented contract\n\n");
+    out.push_str(&format!(
+        "Operations: {}/{} with their documented success status\n",
+        c.operations_covered,
+        c.operations.len()
+    ));
+    for o in &c.operations {
+        let seen: Vec<String> = o.statuses_seen.iter().map(u16::to_string).collect();
+        out.push_str(&format!(
+            "  {} #{:<2} {:<6} {:<64} {} → {}\n",
+            if o.documented_status_seen { "✔" } else { "✘" },
+            o.number,
+            o.method,
+            o.path,
+            o.documented_status,
+            if seen.is_empty() { "-".into() } else { seen.join(",") }
+        ));
+    }
+    out.push_str(&format!("\nEnum members: {}/{}\n", c.enum_members_covered, c.enum_members_total));
+    for e in &c.enums {
+        let members: Vec<String> = e
+            .members
+            .iter()
+            .map(|(m, ok)| format!("{}{m}", if *ok { "✔" } else { "✘" }))
+            .collect();
+        out.push_str(&format!("  {:<26} {}\n", e.name, members.join("  ")));
+    }
+    out
+}
