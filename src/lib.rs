@@ -5,14 +5,14 @@
 //! [`judge`] → [`report`]. The [`mock`] is a separate server that shares only the
 //! [`contract`] facts with the harness.
 
+pub mod cli;
 pub mod contract;
 pub mod judge;
 pub mod mock;
 pub mod plan;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod schema;
-pub mod target;
 pub mod snapshot;
-pub mod report;
-pub mod cli;
+pub mod target;

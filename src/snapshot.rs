@@ -16,13 +16,16 @@ use crate::runner::{ScenarioOutcome, SnapshotEntry};
 use crate::scenario::Scenario;
 
 static GUID: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b").unwrap_or_else(|e| unreachable!("{e}"))
+    regex::Regex::new(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static DATETIME: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$").unwrap_or_else(|e| unreachable!("{e}"))
+    regex::Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
-static SKIPTOKEN: LazyLock<regex::Regex> =
-    LazyLock::new(|| regex::Regex::new(r"(?i)(\$skiptoken=)[^&]+").unwrap_or_else(|e| unreachable!("{e}")));
+static SKIPTOKEN: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"(?i)(\$skiptoken=)[^&]+").unwrap_or_else(|e| unreachable!("{e}"))
+});
 
 /// The document stored in a `.snap` file.
 #[derive(Debug, Clone, Serialize)]
@@ -69,7 +72,11 @@ pub fn redact(v: &Value, known: &[(String, String)]) -> Value {
     match v {
         Value::String(s) => Value::String(redact_str(s, known)),
         Value::Array(items) => Value::Array(items.iter().map(|i| redact(i, known)).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), redact(v, known))).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), redact(v, known)))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -125,22 +132,40 @@ mod tests {
 
     #[test]
     fn known_values_become_named_placeholders() {
-        let known = vec![("governed.tenantId".to_string(), "bbbbcccc-1111-dddd-2222-eeee3333ffff".to_string())];
-        let v = redact(&json!({"governedTenantId": "bbbbcccc-1111-dddd-2222-eeee3333ffff", "other": "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb"}), &known);
-        assert_eq!(v, json!({"governedTenantId": "[governed.tenantId]", "other": "[uuid]"}));
+        let known = vec![(
+            "governed.tenantId".to_string(),
+            "bbbbcccc-1111-dddd-2222-eeee3333ffff".to_string(),
+        )];
+        let v = redact(
+            &json!({"governedTenantId": "bbbbcccc-1111-dddd-2222-eeee3333ffff", "other": "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb"}),
+            &known,
+        );
+        assert_eq!(
+            v,
+            json!({"governedTenantId": "[governed.tenantId]", "other": "[uuid]"})
+        );
     }
 
     #[test]
     fn datetimes_with_and_without_zone_are_redacted() {
-        assert_eq!(redact_str("2026-01-01T18:25:09.4212828Z", &[]), "[datetime]");
+        assert_eq!(
+            redact_str("2026-01-01T18:25:09.4212828Z", &[]),
+            "[datetime]"
+        );
         assert_eq!(redact_str("2026-01-01T18:25:09", &[]), "[datetime]");
         assert_eq!(redact_str("pending", &[]), "pending");
     }
 
     #[test]
     fn urls_keep_their_shape() {
-        let known = vec![("baseUrl".to_string(), "http://127.0.0.1:4321/beta".to_string())];
-        let s = redact_str("http://127.0.0.1:4321/beta/x?$top=1&$skiptoken=abc123", &known);
+        let known = vec![(
+            "baseUrl".to_string(),
+            "http://127.0.0.1:4321/beta".to_string(),
+        )];
+        let s = redact_str(
+            "http://127.0.0.1:4321/beta/x?$top=1&$skiptoken=abc123",
+            &known,
+        );
         assert_eq!(s, "[baseUrl]/x?$top=1&$skiptoken=[skiptoken]");
     }
 }

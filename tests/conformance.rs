@@ -1,1 +1,118 @@
-fn main() {}
+//! The conformance harness: every scenario in `scenarios/` is one trial
+//! `scenario::<file stem>`, run against its own embedded mock, then snapshotted.
+//!
+//! Works with `cargo test` (filters, `--list`, `--ignored`, `--exact`) and with
+//! `cargo nextest run` (one process per trial; `--exact` loads only that file).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use tgconform::mock::{MockOptions, MockServer};
+use tgconform::plan::{Selection, plan_one};
+use tgconform::report::{Masker, render_outcome};
+use tgconform::runner::{RunConfig, Runner, ScenarioStatus};
+use tgconform::scenario::{self, LoadOptions, Scenario};
+use tgconform::schema::SchemaRegistry;
+use tgconform::target::{Profile, TargetKind, TokenCache};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot build the tokio runtime: {e}"))
+    })
+}
+
+fn schemas() -> Result<&'static SchemaRegistry, String> {
+    static S: OnceLock<Result<SchemaRegistry, String>> = OnceLock::new();
+    S.get_or_init(|| SchemaRegistry::builtin().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn run_trial(path: &Path) -> Result<(), Failed> {
+    let schemas = schemas()?;
+    let opts = LoadOptions {
+        schema_types: Some(schemas.type_names()),
+    };
+    let scenario: Arc<Scenario> =
+        Arc::new(scenario::load_file(path, &opts).map_err(|e| e.to_string())?);
+    let mock = MockServer::start(MockOptions {
+        faults: Vec::new(),
+        control: true,
+    })
+    .map_err(|e| format!("cannot start the embedded mock: {e}"))?;
+    let tokens = TokenCache::new();
+    let Some(planned) = plan_one(
+        &scenario,
+        &Profile::builtin(),
+        TargetKind::Embedded,
+        &Selection::default(),
+        &tokens,
+    ) else {
+        return Ok(());
+    };
+    let runner = Runner::new(
+        RunConfig::new(&mock.base_url()),
+        schemas.clone(),
+        tokens.clone(),
+    )
+    .map_err(|e| e.to_string())?;
+    let outcome = runtime().block_on(runner.run(&planned));
+    drop(mock);
+    let masker = Masker::new(tokens.secrets());
+    match &outcome.status {
+        ScenarioStatus::Passed => {}
+        ScenarioStatus::Failed => return Err(render_outcome(&outcome, &masker, false).into()),
+        ScenarioStatus::Skipped(reason) => {
+            return Err(format!("skipped against the embedded mock: {reason}").into());
+        }
+    }
+    tgconform::snapshot::assert_snapshot(&scenario, &outcome, root());
+    Ok(())
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("scenario")
+        .to_string()
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let dir = root().join("scenarios");
+    // nextest runs one process per trial with `--exact NAME`: load just that file
+    // instead of scanning the folder every time.
+    let files: Vec<PathBuf> = match (&args.filter, args.exact) {
+        (Some(name), true) if name.starts_with("scenario::") => {
+            let s = &name["scenario::".len()..];
+            let candidates = [dir.join(format!("{s}.yaml")), dir.join(format!("{s}.yml"))];
+            candidates.into_iter().filter(|p| p.is_file()).collect()
+        }
+        _ => match scenario::discover(&dir) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("{e}");
+                return std::process::ExitCode::from(2);
+            }
+        },
+    };
+    let mut trials: Vec<Trial> = files
+        .into_iter()
+        .map(|p| {
+            let name = format!("scenario::{}", stem(&p));
+            Trial::test(name, move || run_trial(&p))
+        })
+        .collect();
+    trials.sort_by(|a, b| a.name().cmp(b.name()));
+    libtest_mimic::run(&args, trials).exit_code()
+}

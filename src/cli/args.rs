@@ -12,7 +12,12 @@ use clap::{Args, Parser, Subcommand};
 /// Exit codes: 0 all scenarios passed; 1 a scenario failed; 2 usage, configuration or
 /// scenario-file error (nothing was sent).
 #[derive(Debug, Parser)]
-#[command(name = "tgconform", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "tgconform",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// More output (-v: every step; -vv: debug logs on stderr). Tokens are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]

@@ -27,7 +27,10 @@ pub(crate) fn load_all(dir: &Path, schemas: &SchemaRegistry) -> Result<Vec<Arc<S
         EXIT_USAGE
     })?;
     if files.is_empty() {
-        return Err(usage_error(format!("no scenario files (*.yaml) in {}", dir.display())));
+        return Err(usage_error(format!(
+            "no scenario files (*.yaml) in {}",
+            dir.display()
+        )));
     }
     let opts = LoadOptions {
         schema_types: Some(schemas.type_names()),
@@ -112,7 +115,9 @@ pub(crate) fn run(args: RunArgs) -> u8 {
     if let Some(f) = &args.filter {
         scenarios.retain(|s| s.stem.contains(f.as_str()));
         if scenarios.is_empty() {
-            return usage_error(format!("no scenario name contains `{f}`; `tgconform list` shows them"));
+            return usage_error(format!(
+                "no scenario name contains `{f}`; `tgconform list` shows them"
+            ));
         }
     }
     let profile = match &args.profile {
@@ -128,7 +133,9 @@ pub(crate) fn run(args: RunArgs) -> u8 {
     };
     let target = args.target.clone().or_else(|| profile.target.clone());
     if target.is_some() && !faults.is_empty() {
-        return usage_error("--fault switches on faults of the embedded mock; it cannot be combined with --target");
+        return usage_error(
+            "--fault switches on faults of the embedded mock; it cannot be combined with --target",
+        );
     }
     let kind = match &target {
         None => TargetKind::Embedded,
@@ -141,7 +148,9 @@ pub(crate) fn run(args: RunArgs) -> u8 {
     if let Some(url) = &target
         && !(url.starts_with("http://") || url.starts_with("https://"))
     {
-        return usage_error(format!("--target `{url}` must be an http:// or https:// URL"));
+        return usage_error(format!(
+            "--target `{url}` must be an http:// or https:// URL"
+        ));
     }
     let schema_mode = match args.schema_mode.as_deref() {
         Some("lenient") => SchemaMode::Lenient,
@@ -149,9 +158,11 @@ pub(crate) fn run(args: RunArgs) -> u8 {
         None if kind == TargetKind::Real => SchemaMode::Lenient,
         None => SchemaMode::Strict,
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs.clamp(1, 16))
         .enable_all()
@@ -224,7 +235,14 @@ pub(crate) fn run(args: RunArgs) -> u8 {
         },
     );
     let verbose = std::env::args().any(|a| a == "-v" || a == "--verbose" || a.starts_with("-vv"));
-    let outcomes = runtime.block_on(execute(planned, runner.clone(), kind, mock_opts, jobs, verbose));
+    let outcomes = runtime.block_on(execute(
+        planned,
+        runner.clone(),
+        kind,
+        mock_opts,
+        jobs,
+        verbose,
+    ));
     let masker = Masker::new(tokens.secrets());
     let mut outcomes = outcomes;
     outcomes.sort_by(|a, b| a.stem.cmp(&b.stem));
@@ -236,7 +254,11 @@ pub(crate) fn run(args: RunArgs) -> u8 {
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
         print!("{}", report::annotations(&outcomes, &masker));
     }
-    let mut code = if totals.failed > 0 { EXIT_FAILED } else { EXIT_OK };
+    let mut code = if totals.failed > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    };
     if let Some(path) = &args.junit {
         match report::junit_xml(&outcomes, &masker) {
             Ok(xml) => {
@@ -307,7 +329,8 @@ async fn execute(
     {
         let flag = runner.interrupt_flag();
         tokio::spawn(async move {
-            if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            if let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
                 && term.recv().await.is_some()
             {
                 eprintln!("\nterminated: finishing teardown steps");
@@ -334,7 +357,12 @@ async fn execute(
 
 /// Scenarios that move the mock's clock get a private embedded mock, so the clock
 /// of the shared one never jumps under other scenarios running in parallel.
-async fn run_planned(runner: &Runner, p: &PlannedScenario, kind: TargetKind, opts: MockOptions) -> ScenarioOutcome {
+async fn run_planned(
+    runner: &Runner,
+    p: &PlannedScenario,
+    kind: TargetKind,
+    opts: MockOptions,
+) -> ScenarioOutcome {
     if kind == TargetKind::Embedded && p.skip.is_none() && p.scenario.has_tag(plan::MOCK_ONLY) {
         match tokio::task::spawn_blocking(move || MockServer::start(opts)).await {
             Ok(Ok(private)) => {
@@ -343,12 +371,18 @@ async fn run_planned(runner: &Runner, p: &PlannedScenario, kind: TargetKind, opt
                 return out;
             }
             Ok(Err(e)) => {
-                let mut o = ScenarioOutcome::skipped(&p.scenario, format!("cannot start a private mock: {e}"));
+                let mut o = ScenarioOutcome::skipped(
+                    &p.scenario,
+                    format!("cannot start a private mock: {e}"),
+                );
                 o.status = crate::runner::ScenarioStatus::Failed;
                 return o;
             }
             Err(e) => {
-                let mut o = ScenarioOutcome::skipped(&p.scenario, format!("cannot start a private mock: {e}"));
+                let mut o = ScenarioOutcome::skipped(
+                    &p.scenario,
+                    format!("cannot start a private mock: {e}"),
+                );
                 o.status = crate::runner::ScenarioStatus::Failed;
                 return o;
             }
@@ -373,7 +407,9 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) -> 
             let auth = match (&step.request.auth, actor) {
                 (crate::scenario::Auth::None, _) => "no token".to_string(),
                 (crate::scenario::Auth::Bearer(_), _) => "Authorization: Bearer ***".to_string(),
-                (crate::scenario::Auth::Actor, Some(a)) => format!("Authorization: Bearer *** (tenant {})", a.tenant_id),
+                (crate::scenario::Auth::Actor, Some(a)) => {
+                    format!("Authorization: Bearer *** (tenant {})", a.tenant_id)
+                }
                 (crate::scenario::Auth::Actor, None) => "no actor".to_string(),
             };
             println!(
@@ -399,12 +435,23 @@ fn describe_template(t: &crate::scenario::ValueTemplate) -> String {
         V::Bool(b) => b.to_string(),
         V::Number(n) => n.to_string(),
         V::String(s) => serde_json::Value::String(s.source().to_string()).to_string(),
-        V::Array(items) => format!("[{}]", items.iter().map(describe_template).collect::<Vec<_>>().join(",")),
+        V::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(describe_template)
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
         V::Object(entries) => format!(
             "{{{}}}",
             entries
                 .iter()
-                .map(|(k, v)| format!("{}:{}", serde_json::Value::String(k.source().to_string()), describe_template(v)))
+                .map(|(k, v)| format!(
+                    "{}:{}",
+                    serde_json::Value::String(k.source().to_string()),
+                    describe_template(v)
+                ))
                 .collect::<Vec<_>>()
                 .join(",")
         ),

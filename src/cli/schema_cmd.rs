@@ -19,7 +19,11 @@ pub(crate) fn schema(cmd: SchemaCommand) -> u8 {
             }
             EXIT_OK
         }
-        SchemaCommand::Validate { type_name, mode, file } => {
+        SchemaCommand::Validate {
+            type_name,
+            mode,
+            file,
+        } => {
             let text = if file.as_os_str() == "-" {
                 let mut s = String::new();
                 if let Err(e) = std::io::stdin().read_to_string(&mut s) {
@@ -43,7 +47,11 @@ pub(crate) fn schema(cmd: SchemaCommand) -> u8 {
                     return EXIT_FAILED;
                 }
             };
-            let mode = if mode == "lenient" { SchemaMode::Lenient } else { SchemaMode::Strict };
+            let mode = if mode == "lenient" {
+                SchemaMode::Lenient
+            } else {
+                SchemaMode::Strict
+            };
             match registry.validate(&type_name, &value, mode) {
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -20,11 +20,17 @@ pub(crate) fn serve(args: ServeArgs) -> u8 {
     let addr: std::net::SocketAddr = match args.addr.parse() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("error: --addr `{}`: {e} (write IP:PORT, e.g. 127.0.0.1:8080)", args.addr);
+            eprintln!(
+                "error: --addr `{}`: {e} (write IP:PORT, e.g. 127.0.0.1:8080)",
+                args.addr
+            );
             return EXIT_USAGE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

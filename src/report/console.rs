@@ -9,13 +9,24 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
     let ms = o.duration.as_millis();
     match &o.status {
         ScenarioStatus::Passed => {
-            let _ = writeln!(out, "PASS  scenario::{}  ({} steps, {ms} ms)", o.stem, o.steps.len());
+            let _ = writeln!(
+                out,
+                "PASS  scenario::{}  ({} steps, {ms} ms)",
+                o.stem,
+                o.steps.len()
+            );
         }
         ScenarioStatus::Skipped(reason) => {
             let _ = writeln!(out, "SKIP  scenario::{}  ({reason})", o.stem);
         }
         ScenarioStatus::Failed => {
-            let _ = writeln!(out, "FAIL  scenario::{}  ({} steps, {ms} ms)  {}", o.stem, o.steps.len(), o.path.display());
+            let _ = writeln!(
+                out,
+                "FAIL  scenario::{}  ({} steps, {ms} ms)  {}",
+                o.stem,
+                o.steps.len(),
+                o.path.display()
+            );
             for s in o.steps.iter().filter(|s| s.status == StepStatus::Failed) {
                 render_failed_step(&mut out, o, s);
             }
@@ -39,7 +50,14 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
             let ex = s
                 .exchange
                 .as_ref()
-                .map(|e| format!("{} {} → {}", e.method, e.url, e.status.map(|c| c.to_string()).unwrap_or("-".into())))
+                .map(|e| {
+                    format!(
+                        "{} {} → {}",
+                        e.method,
+                        e.url,
+                        e.status.map(|c| c.to_string()).unwrap_or("-".into())
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(out, "      - {} [{}] {ex} ({tag})", s.name, s.actor);
         }
@@ -52,14 +70,41 @@ fn render_failed_step(out: &mut String, o: &ScenarioOutcome, s: &StepOutcome) {
         crate::scenario::StepPhase::Main => "step",
         crate::scenario::StepPhase::Teardown => "teardown step",
     };
-    let _ = writeln!(out, "  {phase} `{}` as {}  ({}:{})", s.name, s.actor, o.path.display(), s.span.line);
+    let _ = writeln!(
+        out,
+        "  {phase} `{}` as {}  ({}:{})",
+        s.name,
+        s.actor,
+        o.path.display(),
+        s.span.line
+    );
     if let Some(e) = &s.exchange {
-        let status = e.status.map(|c| c.to_string()).unwrap_or_else(|| "no response".into());
-        let attempts = if e.attempts > 1 { format!(", {} attempts", e.attempts) } else { String::new() };
-        let _ = writeln!(out, "    {} {} → {status} ({} ms{attempts})", e.method, e.url, e.duration.as_millis());
+        let status = e
+            .status
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "no response".into());
+        let attempts = if e.attempts > 1 {
+            format!(", {} attempts", e.attempts)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "    {} {} → {status} ({} ms{attempts})",
+            e.method,
+            e.url,
+            e.duration.as_millis()
+        );
     }
     for f in &s.failures {
-        let _ = writeln!(out, "    {}:{}:{}: {}", o.path.display(), f.span.line, f.span.column, f.message);
+        let _ = writeln!(
+            out,
+            "    {}:{}:{}: {}",
+            o.path.display(),
+            f.span.line,
+            f.span.column,
+            f.message
+        );
     }
     if let Some(e) = &s.exchange {
         let _ = writeln!(
@@ -84,5 +129,8 @@ fn one_line(s: &str) -> String {
 
 /// `N passed, N failed, N skipped`.
 pub fn summary_line(t: &Totals) -> String {
-    format!("{} passed, {} failed, {} skipped", t.passed, t.failed, t.skipped)
+    format!(
+        "{} passed, {} failed, {} skipped",
+        t.passed, t.failed, t.skipped
+    )
 }

@@ -46,7 +46,11 @@ pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Cove
     for o in outcomes {
         for s in &o.steps {
             let Some(e) = &s.exchange else { continue };
-            let path = e.url.split_once("/directory/").map(|(_, rest)| format!("/directory/{rest}")).unwrap_or_default();
+            let path = e
+                .url
+                .split_once("/directory/")
+                .map(|(_, rest)| format!("/directory/{rest}"))
+                .unwrap_or_default();
             let op = find_operation(&e.method, &path);
             if let (Some(op), Some(code)) = (op, e.status) {
                 statuses.entry(op.number).or_default().insert(code);
@@ -56,7 +60,11 @@ pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Cove
                 collect_enums(body, entity, &mut enum_seen);
                 collect_props(body, &mut props);
             }
-            if let Some(req) = e.request_body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()) {
+            if let Some(req) = e
+                .request_body
+                .as_deref()
+                .and_then(|b| serde_json::from_str::<Value>(b).ok())
+            {
                 collect_enums(&req, entity, &mut enum_seen);
             }
         }
@@ -87,9 +95,15 @@ pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Cove
         })
         .collect();
     let enum_members_total = enums_cov.iter().map(|e| e.members.len()).sum();
-    let enum_members_covered = enums_cov.iter().map(|e| e.members.iter().filter(|m| m.1).count()).sum();
+    let enum_members_covered = enums_cov
+        .iter()
+        .map(|e| e.members.iter().filter(|m| m.1).count())
+        .sum();
     Coverage {
-        operations_covered: operations.iter().filter(|o| o.documented_status_seen).count(),
+        operations_covered: operations
+            .iter()
+            .filter(|o| o.documented_status_seen)
+            .count(),
         operations,
         enums: enums_cov,
         enum_members_covered,
@@ -98,7 +112,11 @@ pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Cove
     }
 }
 
-fn collect_enums(v: &Value, entity: Option<&str>, seen: &mut BTreeMap<&'static str, BTreeSet<String>>) {
+fn collect_enums(
+    v: &Value,
+    entity: Option<&str>,
+    seen: &mut BTreeMap<&'static str, BTreeSet<String>>,
+) {
     let items: Vec<&Value> = match v.get("value").and_then(Value::as_array) {
         Some(items) => items.iter().collect(),
         None => vec![v],
@@ -107,16 +125,22 @@ fn collect_enums(v: &Value, entity: Option<&str>, seen: &mut BTreeMap<&'static s
         if let Some(st) = item.get("status").and_then(Value::as_str) {
             match entity {
                 Some("governanceRequest") => {
-                    seen.entry("requestStatus").or_default().insert(st.to_string());
+                    seen.entry("requestStatus")
+                        .or_default()
+                        .insert(st.to_string());
                 }
                 Some("governanceRelationship") => {
-                    seen.entry("relationshipStatus").or_default().insert(st.to_string());
+                    seen.entry("relationshipStatus")
+                        .or_default()
+                        .insert(st.to_string());
                 }
                 _ => {}
             }
         }
         if let Some(ct) = item.get("createdType").and_then(Value::as_str) {
-            seen.entry("relationshipCreationType").or_default().insert(ct.to_string());
+            seen.entry("relationshipCreationType")
+                .or_default()
+                .insert(ct.to_string());
         }
         walk_permission_types(item, seen);
     }
@@ -128,7 +152,9 @@ fn walk_permission_types(v: &Value, seen: &mut BTreeMap<&'static str, BTreeSet<S
             if let Some(Value::Array(perms)) = map.get("permissions") {
                 for p in perms {
                     if let Some(t) = p.get("type").and_then(Value::as_str) {
-                        seen.entry("permissionType").or_default().insert(t.to_string());
+                        seen.entry("permissionType")
+                            .or_default()
+                            .insert(t.to_string());
                     }
                 }
             }
@@ -170,15 +196,26 @@ pub fn coverage_table(c: &Coverage) -> String {
         let seen: Vec<String> = o.statuses_seen.iter().map(u16::to_string).collect();
         out.push_str(&format!(
             "  {} #{:<2} {:<6} {:<64} {} → {}\n",
-            if o.documented_status_seen { "✔" } else { "✘" },
+            if o.documented_status_seen {
+                "✔"
+            } else {
+                "✘"
+            },
             o.number,
             o.method,
             o.path,
             o.documented_status,
-            if seen.is_empty() { "-".into() } else { seen.join(",") }
+            if seen.is_empty() {
+                "-".into()
+            } else {
+                seen.join(",")
+            }
         ));
     }
-    out.push_str(&format!("\nEnum members: {}/{}\n", c.enum_members_covered, c.enum_members_total));
+    out.push_str(&format!(
+        "\nEnum members: {}/{}\n",
+        c.enum_members_covered, c.enum_members_total
+    ));
     for e in &c.enums {
         let members: Vec<String> = e
             .members

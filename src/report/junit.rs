@@ -20,7 +20,11 @@ pub fn junit_xml(outcomes: &[ScenarioOutcome], masker: &Masker) -> Result<String
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let first = o.first_failure();
                 let msg = first
-                    .and_then(|st| st.failures.first().map(|f| format!("step `{}`: {}", st.name, f.message)))
+                    .and_then(|st| {
+                        st.failures
+                            .first()
+                            .map(|f| format!("step `{}`: {}", st.name, f.message))
+                    })
                     .unwrap_or_else(|| "teardown or setup failed".into());
                 s.set_message(masker.mask(&msg));
                 s.set_type("conformance");

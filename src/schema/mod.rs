@@ -15,7 +15,19 @@ impl SchemaRegistry {
         Ok(SchemaRegistry)
     }
     pub fn type_names(&self) -> Vec<String> {
-        vec![]
+        [
+            "governanceRequest",
+            "governanceInvitation",
+            "governanceRelationship",
+            "governancePolicyTemplate",
+            "tenantGovernanceSetting",
+            "relatedTenant",
+            "relatedTenantsRefreshStatus",
+            "graphError",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     }
     pub fn contains(&self, type_name: &str) -> bool {
         true
