@@ -890,3 +890,147 @@ fn reqwest_safe_header_name(name: &str) -> Option<()> {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     ok.then_some(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"name: ok
+actors: [governing]
+vars:
+  who: x
+steps:
+  - name: read
+    as: governing
+    request:
+      method: get
+      path: /directory/tenantGovernance/settings
+    expect:
+      status: 200
+      json:
+        $.canReceiveInvitations: {type: boolean}
+    capture:
+      flag: $.canReceiveInvitations
+  - name: write
+    as: governing
+    request:
+      method: PATCH
+      path: /directory/tenantGovernance/settings
+      json: {canReceiveInvitations: "{{ flag }}", note: "{{ who }} {{ actors.governing.tenantId }}"}
+    expect:
+      status: [200, 204]
+"#;
+
+    fn load(text: &str) -> Result<Scenario, LoadError> {
+        load_str(Path::new("s.yaml"), text, &LoadOptions::default())
+    }
+
+    fn err(text: &str) -> LoadError {
+        match load(text) {
+            Ok(_) => panic!("expected a load error"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_good_scenario_loads() {
+        let s = load(GOOD).map_err(|e| e.to_string());
+        let s = s.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.steps.len(), 2);
+        assert_eq!(s.steps[0].request.method, "GET");
+        assert_eq!(s.steps[1].expect.status.as_ref().map(|x| x.allowed.clone()), Some(vec![200, 204]));
+    }
+
+    #[test]
+    fn bad_yaml_is_an_error_with_a_position() {
+        let e = err("name: [\n");
+        assert_eq!(e.span.line, 1);
+        assert!(e.to_string().starts_with("s.yaml:1:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_at_their_line() {
+        let e = err(&GOOD.replace("    capture:", "    captrue:"));
+        assert!(e.message.contains("unknown field `captrue`"), "{e}");
+        assert_eq!(e.span.line, 15);
+    }
+
+    #[test]
+    fn missing_fields_are_errors() {
+        let e = err("name: x\nactors: [a]\n");
+        assert!(e.message.contains("missing field `steps`"), "{e}");
+    }
+
+    #[test]
+    fn bad_jsonpath_is_an_error_at_the_assertion() {
+        let e = err(&GOOD.replace("$.canReceiveInvitations: {type", "$..[: {type"));
+        assert!(e.message.contains("invalid JSONPath"), "{e}");
+        assert_eq!(e.span.line, 14);
+    }
+
+    #[test]
+    fn unknown_variables_are_errors_with_a_suggestion() {
+        let e = err(&GOOD.replace("{{ flag }}", "{{ flga }}"));
+        assert!(e.message.contains("unknown variable `flga`"), "{e}");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `flag`?"));
+    }
+
+    #[test]
+    fn captures_are_not_visible_before_their_step() {
+        let text = GOOD.replace("$.canReceiveInvitations: {type: boolean}", "$.x: \"{{ flag }}\"");
+        assert!(err(&text).message.contains("unknown variable `flag`"));
+    }
+
+    #[test]
+    fn unknown_actors_are_errors() {
+        let e = err(&GOOD.replace("    as: governing\n    request:\n      method: PATCH", "    as: governed\n    request:\n      method: PATCH"));
+        assert!(e.message.contains("unknown actor `governed`"), "{e}");
+    }
+
+    #[test]
+    fn steps_must_expect_a_status() {
+        let e = err(&GOOD.replace("      status: [200, 204]\n", "      schema: x\n"));
+        assert!(e.message.contains("does not say which status"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_step_names_are_errors() {
+        let e = err(&GOOD.replace("name: write", "name: read"));
+        assert!(e.message.contains("used twice"), "{e}");
+    }
+
+    #[test]
+    fn unknown_schema_types_are_errors_when_types_are_known() {
+        let opts = LoadOptions {
+            schema_types: Some(vec!["governanceRequest".into()]),
+        };
+        let text = GOOD.replace("      status: 200\n", "      status: 200\n      schema: governanceReqest\n");
+        let e = load_str(Path::new("s.yaml"), &text, &opts).err().map(|e| e.hint.unwrap_or_default());
+        assert_eq!(e.as_deref(), Some("did you mean `governanceRequest`? `tgconform schema list` prints every type"));
+    }
+
+    #[test]
+    fn yaml11_booleans_stay_strings_in_bodies() {
+        let s = load(&GOOD.replace("note: \"{{ who }} {{ actors.governing.tenantId }}\"", "note: yes")).map_err(|e| e.to_string());
+        let s = s.unwrap_or_else(|e| panic!("{e}"));
+        match &s.steps[1].request.body {
+            Some(Body::Json(super::super::ValueTemplate::Object(entries))) => {
+                assert!(entries.iter().any(|(k, v)| k.source() == "note"
+                    && matches!(v, super::super::ValueTemplate::String(t) if t.source() == "yes")));
+            }
+            other => panic!("unexpected body {other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_and_binary_files_are_errors() {
+        assert!(err("").message.contains("empty"));
+        assert!(err("\0\0\0").message.contains("binary"));
+    }
+
+    #[test]
+    fn authorization_headers_are_refused() {
+        let e = err(&GOOD.replace("      method: get\n", "      method: get\n      headers: {Authorization: x}\n"));
+        assert!(e.message.contains("auth"), "{e}");
+    }
+}
