@@ -116,7 +116,9 @@ pub fn assert_snapshot(scenario: &Scenario, outcome: &ScenarioOutcome, root: &Pa
     settings.set_input_file(&scenario.path);
     settings.set_omit_expression(true);
     settings.set_sort_maps(true);
-    settings.set_description(scenario.description.trim().to_string());
+    if !scenario.description.trim().is_empty() {
+        settings.set_description(scenario.description.trim().to_string());
+    }
     for (selector, replacement) in &scenario.redactions {
         settings.add_redaction(selector, replacement.as_str());
     }

@@ -38,7 +38,7 @@ pub enum Command {
     ///   tgconform run --tag seed --junit junit.xml
     ///   tgconform run --target http://127.0.0.1:8080/beta
     ///   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Run the reference mock as a standalone server for other tools and people.
     Serve(ServeArgs),
     /// List or check JSON Schemas by hand.

@@ -303,7 +303,6 @@ pub(crate) fn run(args: RunArgs) -> u8 {
         }
     }
     println!("\n{}", report::summary_line(&totals));
-    drop(embedded);
     code
 }
 
@@ -366,9 +365,8 @@ async fn run_planned(
     if kind == TargetKind::Embedded && p.skip.is_none() && p.scenario.has_tag(plan::MOCK_ONLY) {
         match tokio::task::spawn_blocking(move || MockServer::start(opts)).await {
             Ok(Ok(private)) => {
-                let out = runner.run_on(p, &private.base_url()).await;
-                drop(private);
-                return out;
+                // `private` lives until the scenario is done, then stops.
+                return runner.run_on(p, &private.base_url()).await;
             }
             Ok(Err(e)) => {
                 let mut o = ScenarioOutcome::skipped(

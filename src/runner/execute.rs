@@ -399,8 +399,11 @@ impl Runner {
         loop {
             match self.http.send(&req).await {
                 Ok((resp, took)) => {
-                    if (resp.status == 429 || resp.status == 503) && !expects(resp.status) {
-                        if let Some(wait) = retry_after(&resp) {
+                    if (resp.status == 429 || resp.status == 503)
+                        && !expects(resp.status)
+                        && let Some(wait) = retry_after(&resp)
+                    {
+                        {
                             let wait = wait.min(MAX_SINGLE_RETRY_AFTER);
                             if wait <= *budget {
                                 *budget -= wait;

@@ -938,7 +938,10 @@ steps:
         let s = s.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.steps.len(), 2);
         assert_eq!(s.steps[0].request.method, "GET");
-        assert_eq!(s.steps[1].expect.status.as_ref().map(|x| x.allowed.clone()), Some(vec![200, 204]));
+        assert_eq!(
+            s.steps[1].expect.status.as_ref().map(|x| x.allowed.clone()),
+            Some(vec![200, 204])
+        );
     }
 
     #[test]
@@ -977,13 +980,19 @@ steps:
 
     #[test]
     fn captures_are_not_visible_before_their_step() {
-        let text = GOOD.replace("$.canReceiveInvitations: {type: boolean}", "$.x: \"{{ flag }}\"");
+        let text = GOOD.replace(
+            "$.canReceiveInvitations: {type: boolean}",
+            "$.x: \"{{ flag }}\"",
+        );
         assert!(err(&text).message.contains("unknown variable `flag`"));
     }
 
     #[test]
     fn unknown_actors_are_errors() {
-        let e = err(&GOOD.replace("    as: governing\n    request:\n      method: PATCH", "    as: governed\n    request:\n      method: PATCH"));
+        let e = err(&GOOD.replace(
+            "    as: governing\n    request:\n      method: PATCH",
+            "    as: governed\n    request:\n      method: PATCH",
+        ));
         assert!(e.message.contains("unknown actor `governed`"), "{e}");
     }
 
@@ -1004,14 +1013,26 @@ steps:
         let opts = LoadOptions {
             schema_types: Some(vec!["governanceRequest".into()]),
         };
-        let text = GOOD.replace("      status: 200\n", "      status: 200\n      schema: governanceReqest\n");
-        let e = load_str(Path::new("s.yaml"), &text, &opts).err().map(|e| e.hint.unwrap_or_default());
-        assert_eq!(e.as_deref(), Some("did you mean `governanceRequest`? `tgconform schema list` prints every type"));
+        let text = GOOD.replace(
+            "      status: 200\n",
+            "      status: 200\n      schema: governanceReqest\n",
+        );
+        let e = load_str(Path::new("s.yaml"), &text, &opts)
+            .err()
+            .map(|e| e.hint.unwrap_or_default());
+        assert_eq!(
+            e.as_deref(),
+            Some("did you mean `governanceRequest`? `tgconform schema list` prints every type")
+        );
     }
 
     #[test]
     fn yaml11_booleans_stay_strings_in_bodies() {
-        let s = load(&GOOD.replace("note: \"{{ who }} {{ actors.governing.tenantId }}\"", "note: yes")).map_err(|e| e.to_string());
+        let s = load(&GOOD.replace(
+            "note: \"{{ who }} {{ actors.governing.tenantId }}\"",
+            "note: yes",
+        ))
+        .map_err(|e| e.to_string());
         let s = s.unwrap_or_else(|e| panic!("{e}"));
         match &s.steps[1].request.body {
             Some(Body::Json(super::super::ValueTemplate::Object(entries))) => {
@@ -1030,7 +1051,10 @@ steps:
 
     #[test]
     fn authorization_headers_are_refused() {
-        let e = err(&GOOD.replace("      method: get\n", "      method: get\n      headers: {Authorization: x}\n"));
+        let e = err(&GOOD.replace(
+            "      method: get\n",
+            "      method: get\n      headers: {Authorization: x}\n",
+        ));
         assert!(e.message.contains("auth"), "{e}");
     }
 }

@@ -283,13 +283,11 @@ pub(crate) fn parse_matchers(
                     within,
                 });
             }
-            "by" | "within" => {
-                if !map.contains_key("offsetFrom") {
-                    return Err((
-                        format!("`{key}` belongs to `offsetFrom`"),
-                        Some("write {offsetFrom: $.start, by: P14D}".into()),
-                    ));
-                }
+            "by" | "within" if !map.contains_key("offsetFrom") => {
+                return Err((
+                    format!("`{key}` belongs to `offsetFrom`"),
+                    Some("write {offsetFrom: $.start, by: P14D}".into()),
+                ));
             }
             _ => {}
         }
