@@ -67,7 +67,7 @@ fn run_trial(path: &Path) -> Result<(), Failed> {
     )
     .map_err(|e| e.to_string())?;
     let outcome = runtime().block_on(runner.run(&planned));
-    drop(mock);
+
     let masker = Masker::new(tokens.secrets());
     match &outcome.status {
         ScenarioStatus::Passed => {}
