@@ -16,6 +16,8 @@ pub enum VarRef {
     Actor { actor: String, field: ActorField },
     /// `target.baseUrl`.
     TargetBaseUrl,
+    /// `target.origin`: scheme, host and port of the base URL (for `/_mock/*` endpoints).
+    TargetOrigin,
     /// `run.id`: a short id unique to this scenario run (for display names).
     RunId,
 }
@@ -39,6 +41,7 @@ impl fmt::Display for VarRef {
                 }
             ),
             VarRef::TargetBaseUrl => write!(f, "target.baseUrl"),
+            VarRef::TargetOrigin => write!(f, "target.origin"),
             VarRef::RunId => write!(f, "run.id"),
         }
     }
@@ -179,10 +182,11 @@ fn parse_ref(expr: &str) -> Result<VarRef, String> {
             "unknown actor field `{other}`; use tenantId or tenantName"
         )),
         ["target", "baseUrl"] => Ok(VarRef::TargetBaseUrl),
+        ["target", "origin"] => Ok(VarRef::TargetOrigin),
         ["run", "id"] => Ok(VarRef::RunId),
         ["vars", name] => Ok(VarRef::Var((*name).to_string())),
         _ => Err(format!(
-            "unknown placeholder `{expr}`; known forms are NAME, vars.NAME, actors.NAME.tenantId, actors.NAME.tenantName, target.baseUrl, run.id"
+            "unknown placeholder `{expr}`; known forms are NAME, vars.NAME, actors.NAME.tenantId, actors.NAME.tenantName, target.baseUrl, target.origin, run.id"
         )),
     }
 }
