@@ -1,7 +1,6 @@
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 
 use futures_util::StreamExt;
 
@@ -314,11 +313,11 @@ async fn execute(
     jobs: usize,
     verbose: bool,
 ) -> Vec<ScenarioOutcome> {
-    let flag = runner.interrupt_flag();
+    let on_int = runner.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ninterrupted: finishing teardown steps (press Ctrl-C again to abort)");
-            flag.store(true, Ordering::SeqCst);
+            eprintln!("\ninterrupted: running teardown steps (press Ctrl-C again to abort)");
+            on_int.interrupt();
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);
             }
@@ -326,14 +325,14 @@ async fn execute(
     });
     #[cfg(unix)]
     {
-        let flag = runner.interrupt_flag();
+        let on_term = runner.clone();
         tokio::spawn(async move {
             if let Ok(mut term) =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
                 && term.recv().await.is_some()
             {
-                eprintln!("\nterminated: finishing teardown steps");
-                flag.store(true, Ordering::SeqCst);
+                eprintln!("\nterminated: running teardown steps");
+                on_term.interrupt();
             }
         });
     }

@@ -12,7 +12,7 @@ use super::outcome::{
 use super::state::RunState;
 use crate::judge::{Finding, FindingKind, ResponseView, Verdict, judge};
 use crate::plan::PlannedScenario;
-use crate::scenario::{Auth, Body, Resolver, Step};
+use crate::scenario::{Auth, Body, Resolver, Step, StepPhase};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::target::TokenCache;
 
@@ -50,6 +50,7 @@ pub struct Runner {
     cfg: RunConfig,
     tokens: TokenCache,
     interrupted: Arc<AtomicBool>,
+    interrupt_notify: Arc<tokio::sync::Notify>,
 }
 
 /// Longest single `Retry-After` wait honoured; longer asks are capped.
@@ -69,6 +70,7 @@ impl Runner {
             cfg,
             tokens,
             interrupted: Arc::new(AtomicBool::new(false)),
+            interrupt_notify: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -80,9 +82,27 @@ impl Runner {
         &self.tokens
     }
 
-    /// Set it (e.g. on Ctrl-C) to stop main steps; teardown still runs.
-    pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
-        self.interrupted.clone()
+    /// Stop main steps now (e.g. on Ctrl-C): requests in flight are abandoned, the
+    /// remaining main steps are skipped, and teardown steps still run.
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+        self.interrupt_notify.notify_waiters();
+    }
+
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+
+    async fn wait_for_interrupt(&self) {
+        loop {
+            let notified = self.interrupt_notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_interrupted() {
+                return;
+            }
+            notified.await;
+        }
     }
 
     /// Run one planned scenario: its steps, then its teardown whatever happened.
@@ -96,6 +116,9 @@ impl Runner {
         let sc = &planned.scenario;
         if let Some(reason) = &planned.skip {
             return ScenarioOutcome::skipped(sc, reason.clone());
+        }
+        if self.is_interrupted() {
+            return ScenarioOutcome::skipped(sc, "interrupted before it started");
         }
         let started = Instant::now();
         let mut state = RunState {
@@ -129,7 +152,7 @@ impl Runner {
                 steps.push(skipped_step(step, "an earlier step failed"));
                 continue;
             }
-            if self.interrupted.load(Ordering::SeqCst) {
+            if self.is_interrupted() {
                 steps.push(skipped_step(step, "interrupted"));
                 failed = true;
                 continue;
@@ -247,17 +270,24 @@ impl Runner {
         let mut last: Option<(HttpResponse, Duration, String, u32)> = None;
         for attempt in 1..=attempts {
             let client_request_id = uuid::Uuid::new_v4().to_string();
-            match self
-                .send_politely(
-                    step,
-                    &req,
-                    &client_request_id,
-                    state.actors,
-                    retry_budget,
-                    &mut out.warnings,
-                )
-                .await
-            {
+            let send = self.send_politely(
+                step,
+                &req,
+                &client_request_id,
+                state.actors,
+                retry_budget,
+                &mut out.warnings,
+            );
+            // Main steps give way to an interrupt; teardown steps always finish.
+            let sent = if step.phase == StepPhase::Main {
+                tokio::select! {
+                    r = send => r,
+                    _ = self.wait_for_interrupt() => Err(HttpError::Interrupted),
+                }
+            } else {
+                send.await
+            };
+            match sent {
                 Ok((resp, took)) => {
                     let done = match &step.retry {
                         Some(r) if attempt < attempts => {
@@ -315,20 +345,22 @@ impl Runner {
             ));
         }
         let body = view.json.as_ref().ok().and_then(|b| b.clone());
-        if verdict.passed() {
-            for c in &step.captures {
-                // The first node: lists on real tenants may hold several matches, and
-                // RFC 9535 has no way to index into a filter's result.
-                match body.as_ref().and_then(|b| c.path.query(b).first()) {
-                    Some(v) => {
-                        state.vars.insert(c.name.clone(), v.clone());
-                    }
-                    None => verdict.failures.push(Finding::new(
-                        FindingKind::Capture,
-                        c.span,
-                        format!("capture `{}`: no value at {}", c.name, c.source),
-                    )),
+        // Capture even from a failed step: a create that answered with the wrong status
+        // may still have created something, and teardown needs its id.
+        let step_passed = verdict.passed();
+        for c in &step.captures {
+            // The first node: lists on real tenants may hold several matches, and
+            // RFC 9535 has no way to index into a filter's result.
+            match body.as_ref().and_then(|b| c.path.query(b).first()) {
+                Some(v) => {
+                    state.vars.insert(c.name.clone(), v.clone());
                 }
+                None if step_passed => verdict.failures.push(Finding::new(
+                    FindingKind::Capture,
+                    c.span,
+                    format!("capture `{}`: no value at {}", c.name, c.source),
+                )),
+                None => {}
             }
         }
         if step.snapshot {

@@ -20,6 +20,8 @@ pub enum HttpError {
     Request(String),
     #[error("the connection failed: {0}")]
     Transport(String),
+    #[error("interrupted before the response arrived")]
+    Interrupted,
 }
 
 impl HttpError {

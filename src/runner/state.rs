@@ -22,7 +22,9 @@ impl Resolver for RunState<'_> {
                 ActorField::TenantName => Value::String(a.tenant_name.clone()),
             }),
             VarRef::TargetBaseUrl => Some(Value::String(self.base_url.to_string())),
-            VarRef::TargetOrigin => super::execute::origin(self.base_url).map(|o| Value::String(o.to_string())),
+            VarRef::TargetOrigin => {
+                super::execute::origin(self.base_url).map(|o| Value::String(o.to_string()))
+            }
             VarRef::RunId => Some(Value::String(self.run_id.clone())),
         }
     }

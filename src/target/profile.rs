@@ -185,6 +185,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn example_profile_parses() {
+        let text = include_str!("../../profiles/graph-beta.example.yaml");
+        let p = Profile::parse(Path::new("example"), text).map_err(|e| e.to_string());
+        assert!(p.is_ok(), "{p:?}");
+    }
+
+    #[test]
     fn builtin_profile_parses() {
         let p = Profile::parse(Path::new("b"), BUILTIN_PROFILE).map_err(|e| e.to_string());
         assert!(p.is_ok(), "{p:?}");
