@@ -13,15 +13,18 @@ use axum::response::{IntoResponse, Response};
 use common::{StubServer, scratch_dir, tgconform, write};
 use serde_json::json;
 
-/// Records every request (method, path, Authorization) and answers with `respond`.
+/// (method, path, Authorization header) of one received request.
+type Seen = (String, String, Option<String>);
+
+/// Records every request and answers with `respond`.
 #[derive(Clone, Default)]
 struct Recorder {
-    seen: Arc<std::sync::Mutex<Vec<(String, String, Option<String>)>>>,
+    seen: Arc<std::sync::Mutex<Vec<Seen>>>,
     count: Arc<AtomicUsize>,
 }
 
 impl Recorder {
-    fn requests(&self) -> Vec<(String, String, Option<String>)> {
+    fn requests(&self) -> Vec<Seen> {
         self.seen.lock().map(|v| v.clone()).unwrap_or_default()
     }
 }
