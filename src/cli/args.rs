@@ -46,6 +46,30 @@ pub enum Command {
     Schema(SchemaCommand),
     /// Load every scenario (checking it) and list them with their tags; sends nothing.
     List(ListArgs),
+    /// Mutation self-test: run the suite against the embedded mock once per fault of its
+    /// catalogue; every fault must be caught by at least one scenario.
+    ///
+    /// Exit code 1 if a fault survives or if the clean mock fails a scenario.
+    Selftest(SelftestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SelftestArgs {
+    /// Folder of scenario files.
+    #[arg(long, default_value = "scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+    /// Only these faults (repeatable; default: the whole catalogue).
+    #[arg(long = "fault", value_name = "NAME")]
+    pub faults: Vec<String>,
+    /// Leave out scenarios with this tag (repeatable), e.g. to see what only opinions catch.
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Scenarios run at the same time (default: the number of CPUs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Write the fault table as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -3,6 +3,7 @@
 mod args;
 mod run;
 mod schema_cmd;
+mod selftest;
 mod serve;
 
 use std::process::ExitCode;
@@ -32,6 +33,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args),
         Command::Schema(cmd) => schema_cmd::schema(cmd),
         Command::List(args) => run::list(args),
+        Command::Selftest(args) => selftest::selftest(args),
     };
     ExitCode::from(code)
 }

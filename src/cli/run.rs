@@ -336,6 +336,24 @@ async fn execute(
             }
         });
     }
+    run_all(planned, &runner, kind, &mock_opts, jobs, |o| {
+        // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
+        let masker = Masker::new(runner.tokens().secrets());
+        print!("{}", report::render_outcome(o, &masker, verbose));
+        let _ = std::io::stdout().flush();
+    })
+    .await
+}
+
+/// Run planned scenarios `jobs` at a time; `on_outcome` sees each as it finishes.
+pub(crate) async fn run_all(
+    planned: Vec<PlannedScenario>,
+    runner: &Arc<Runner>,
+    kind: TargetKind,
+    mock_opts: &MockOptions,
+    jobs: usize,
+    mut on_outcome: impl FnMut(&ScenarioOutcome),
+) -> Vec<ScenarioOutcome> {
     let mut stream = futures_util::stream::iter(planned.into_iter().map(|p| {
         let runner = runner.clone();
         let mock_opts = mock_opts.clone();
@@ -344,10 +362,7 @@ async fn execute(
     .buffer_unordered(jobs.max(1));
     let mut outcomes = Vec::new();
     while let Some(o) = stream.next().await {
-        // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
-        let masker = Masker::new(runner.tokens().secrets());
-        print!("{}", report::render_outcome(&o, &masker, verbose));
-        let _ = std::io::stdout().flush();
+        on_outcome(&o);
         outcomes.push(o);
     }
     outcomes
