@@ -168,4 +168,7 @@ pub struct ListArgs {
     /// Folder of scenario files.
     #[arg(long, default_value = "scenarios", value_name = "DIR")]
     pub scenarios: PathBuf,
+    /// Print the catalogue as a Markdown table (what scenarios/README.md holds).
+    #[arg(long)]
+    pub markdown: bool,
 }
