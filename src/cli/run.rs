@@ -83,14 +83,23 @@ pub fn catalogue_markdown(scenarios: &[Arc<Scenario>]) -> String {
          | scenario | what it checks (fact sheet section) | tags |\n|---|---|---|\n",
     );
     for s in scenarios {
-        let desc = s.description.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|");
+        let desc = s
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('|', "\\|");
         out.push_str(&format!(
             "| [`{}`]({}.yaml) | **{}.** {} | {} |\n",
             s.stem,
             s.stem,
             s.name.replace('|', "\\|"),
             desc,
-            s.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" ")
+            s.tags
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" ")
         ));
     }
     out
