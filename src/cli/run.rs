@@ -452,6 +452,15 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) -> 
         if p.skip.is_some() {
             continue;
         }
+        let mut known = DryResolver {
+            planned: p,
+            base_url,
+            vars: p.profile_vars.clone(),
+        };
+        for (name, v) in &s.vars {
+            let value = v.render(&known).unwrap_or(serde_json::Value::Null);
+            known.vars.insert(name.clone(), value);
+        }
         for step in s.all_steps() {
             let actor = p.actors.get(&step.actor);
             let auth = match (&step.request.auth, actor) {
@@ -462,49 +471,72 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) -> 
                 }
                 (crate::scenario::Auth::Actor, None) => "no actor".to_string(),
             };
+            let path = step.request.path.render(&known).unwrap_or_default();
+            let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+                path
+            } else {
+                format!("{base_url}{path}")
+            };
+            for (i, (k, v)) in step.request.query.iter().enumerate() {
+                url.push(if i == 0 { '?' } else { '&' });
+                url.push_str(&format!("{k}={}", v.render(&known).unwrap_or_default()));
+            }
             println!(
-                "  {} {}{}  as {}  [{auth}]",
+                "  {} {}  as {}  [{auth}]",
                 step.request.method,
-                base_url,
-                step.request.path.source(),
+                masker.mask(&url),
                 step.actor
             );
-            if let Some(crate::scenario::Body::Json(t)) = &step.request.body {
-                println!("    body: {}", masker.mask(&describe_template(t)));
+            match &step.request.body {
+                Some(crate::scenario::Body::Json(t)) => {
+                    let body = t.render(&known).unwrap_or(serde_json::Value::Null);
+                    println!("    body: {}", masker.mask(&body.to_string()));
+                }
+                Some(crate::scenario::Body::Raw(t)) => {
+                    let body = t.render(&known).unwrap_or_default();
+                    println!("    body: {}", masker.mask(&body));
+                }
+                None => {}
             }
         }
     }
-    println!("\ndry run: nothing was sent");
+    println!("\ndry run: nothing was sent ({{{{ name }}}} marks values captured from responses)");
     EXIT_OK
 }
 
-fn describe_template(t: &crate::scenario::ValueTemplate) -> String {
-    use crate::scenario::ValueTemplate as V;
-    match t {
-        V::Null => "null".into(),
-        V::Bool(b) => b.to_string(),
-        V::Number(n) => n.to_string(),
-        V::String(s) => serde_json::Value::String(s.source().to_string()).to_string(),
-        V::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(describe_template)
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-        V::Object(entries) => format!(
-            "{{{}}}",
-            entries
-                .iter()
-                .map(|(k, v)| format!(
-                    "{}:{}",
-                    serde_json::Value::String(k.source().to_string()),
-                    describe_template(v)
-                ))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
+/// Resolves what is known before any request: actors, target, run id, profile and
+/// scenario variables. Captures are not known in a dry run and stay `{{ name }}`.
+struct DryResolver<'a> {
+    planned: &'a PlannedScenario,
+    base_url: &'a str,
+    vars: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl crate::scenario::Resolver for DryResolver<'_> {
+    fn resolve(&self, var: &crate::scenario::VarRef) -> Option<serde_json::Value> {
+        use crate::scenario::{ActorField, VarRef};
+        use serde_json::Value;
+        Some(match var {
+            VarRef::Var(n) => self
+                .vars
+                .get(n)
+                .cloned()
+                .unwrap_or_else(|| Value::String(format!("{{{{ {n} }}}}"))),
+            VarRef::Actor { actor, field } => {
+                let a = self.planned.actors.get(actor)?;
+                Value::String(match field {
+                    ActorField::TenantId => a.tenant_id.clone(),
+                    ActorField::TenantName => a.tenant_name.clone(),
+                })
+            }
+            VarRef::TargetBaseUrl => Value::String(self.base_url.to_string()),
+            VarRef::TargetOrigin => Value::String(
+                crate::runner::origin_of(self.base_url)
+                    .unwrap_or(self.base_url)
+                    .to_string(),
+            ),
+            VarRef::RunId => Value::String("dry-run".into()),
+        })
     }
 }
 

@@ -8,6 +8,7 @@ mod http;
 mod outcome;
 mod state;
 
+pub(crate) use execute::origin as origin_of;
 pub use execute::{RunConfig, Runner};
 pub use http::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpError};
 pub use outcome::{

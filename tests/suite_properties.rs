@@ -1,0 +1,81 @@
+//! Properties of the whole suite against the embedded mock, through the CLI:
+//! isolation (any job count, any order), coverage of the documented contract, and the
+//! mutation self-test. Each test runs the full suite once (or once per fault).
+
+mod common;
+
+use common::{scratch_dir, tgconform};
+use serde_json::Value;
+
+const SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+
+fn run_suite(extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["run", "--scenarios", SCENARIOS];
+    args.extend_from_slice(extra);
+    tgconform(&args)
+}
+
+fn assert_all_passed((code, stdout, stderr): (i32, String, String)) {
+    assert_eq!(
+        code, 0,
+        "the suite should pass\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
+    assert!(stdout.contains(" 0 failed"), "{stdout}");
+}
+
+#[test]
+fn suite_passes_with_one_job() {
+    assert_all_passed(run_suite(&["--jobs", "1"]));
+}
+
+#[test]
+fn suite_passes_with_many_jobs() {
+    assert_all_passed(run_suite(&["--jobs", "64"]));
+}
+
+#[test]
+fn suite_passes_in_shuffled_order() {
+    for seed in ["1", "20261201"] {
+        assert_all_passed(run_suite(&["--jobs", "8", "--shuffle", seed]));
+    }
+}
+
+fn coverage_report() -> Value {
+    let dir = scratch_dir("suite-coverage");
+    let json = dir.join("report.json");
+    let json_arg = json.to_string_lossy().into_owned();
+    assert_all_passed(run_suite(&["--coverage", "--json", &json_arg]));
+    let text = std::fs::read_to_string(&json).expect("the JSON report is written");
+    let report: Value = serde_json::from_str(&text).expect("the JSON report parses");
+    report["coverage"].clone()
+}
+
+#[test]
+fn coverage_reaches_every_documented_operation() {
+    let c = coverage_report();
+    let missing: Vec<String> = c["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .filter(|o| o["documented_status_seen"] != Value::Bool(true))
+        .map(|o| format!("{} {} ({})", o["method"], o["path"], o["documented_status"]))
+        .collect();
+    assert!(missing.is_empty(), "not exercised: {missing:#?}");
+}
+
+#[test]
+fn coverage_reaches_every_enum_member_but_the_sentinel() {
+    let c = coverage_report();
+    assert_eq!(
+        c["enum_members_covered"], c["enum_members_total"],
+        "enums: {:#}",
+        c["enums"]
+    );
+}
+
+#[test]
+fn selftest_kills_every_fault() {
+    let (code, stdout, stderr) = tgconform(&["selftest", "--scenarios", SCENARIOS]);
+    assert_eq!(code, 0, "--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(stdout.contains(" 0 survived"), "{stdout}");
+}
