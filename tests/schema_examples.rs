@@ -2,6 +2,7 @@
 //!
 //! - `example::<file>`: every documented example body in `tests/fixtures/examples/` does
 //!   what `expectations.json` says (validates, or is rejected at the given path).
+//! - `cli::…`: `tgconform schema list` and `tgconform schema validate` end to end.
 //! - `meta::<type>`: every schema file is valid against the draft 2020-12 meta-schema.
 //! - `sample::<type>`: a full instance generated from the schema validates (every property,
 //!   optional ones included, can be present at once).
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
     for t in registry.type_names() {
         trials.extend(generated_trials(&registry, &t));
     }
+    trials.extend(cli_trials());
     libtest_mimic::run(&args, trials).exit_code()
 }
 
@@ -677,4 +679,129 @@ fn generated_trials(registry: &SchemaRegistry, type_name: &str) -> Vec<Trial> {
         }
     }
     trials
+}
+
+// ------------------------------------------------------------------ CLI
+
+fn tgconform(args: &[&str], stdin: Option<&str>) -> Result<(i32, String, String), Failed> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tgconform"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run tgconform: {e}"))?;
+    if let Some(mut pipe) = child.stdin.take() {
+        pipe.write_all(stdin.unwrap_or("").as_bytes())
+            .map_err(|e| format!("stdin: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("tgconform: {e}"))?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+fn cli_trials() -> Vec<Trial> {
+    vec![
+        Trial::test("cli::schema_list_prints_every_type", || {
+            let (code, out, err) = tgconform(&["schema", "list"], None)?;
+            let names: Vec<&str> = out.lines().collect();
+            if code != 0 || !names.contains(&"governanceRequest") || !names.contains(&"graphError")
+            {
+                return Err(format!("exit {code}\n{out}{err}").into());
+            }
+            Ok(())
+        }),
+        Trial::test("cli::schema_validate_accepts_a_documented_example", || {
+            let file = fixtures().join("governanceRequest-list-response.json");
+            let file = file.to_string_lossy();
+            let (code, out, err) = tgconform(
+                &["schema", "validate", "--type", "governanceRequest[]", &file],
+                None,
+            )?;
+            if code != 0 || !out.contains("valid governanceRequest[]") {
+                return Err(format!("exit {code}\n{out}{err}").into());
+            }
+            Ok(())
+        }),
+        Trial::test(
+            "cli::schema_validate_error_names_path_schema_path_and_rule",
+            || {
+                let body = std::fs::read_to_string(
+                    fixtures().join("governanceRelationship-get-response.json"),
+                )
+                .map_err(|e| e.to_string())?;
+                let (code, out, err) = tgconform(
+                    &[
+                        "schema",
+                        "validate",
+                        "--type",
+                        "governanceRelationship",
+                        "-",
+                    ],
+                    Some(&body),
+                )?;
+                let line = out.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
+                if code != 1
+                    || !line.contains("at /status")
+                    || !line.contains("relationshipStatus.json#/enum")
+                    || !line.contains("`enum`")
+                {
+                    return Err(format!("exit {code}\n{out}{err}").into());
+                }
+                Ok(())
+            },
+        ),
+        Trial::test(
+            "cli::schema_validate_lenient_reports_unknown_properties_as_warnings",
+            || {
+                let body = r#"{"isRelatedTenantsEnabled": true, "canReceiveInvitations": false, "brandNew": 1}"#;
+                let (code, out, err) = tgconform(
+                    &[
+                        "schema",
+                        "validate",
+                        "--type",
+                        "tenantGovernanceSetting",
+                        "--mode",
+                        "lenient",
+                        "-",
+                    ],
+                    Some(body),
+                )?;
+                if code != 0 || !out.contains("warning: at /brandNew") {
+                    return Err(format!("exit {code}\n{out}{err}").into());
+                }
+                let (code, out, err) = tgconform(
+                    &[
+                        "schema",
+                        "validate",
+                        "--type",
+                        "tenantGovernanceSetting",
+                        "-",
+                    ],
+                    Some(body),
+                )?;
+                if code != 1 || !out.contains("error: at /brandNew") {
+                    return Err(format!("strict: exit {code}\n{out}{err}").into());
+                }
+                Ok(())
+            },
+        ),
+        Trial::test("cli::schema_validate_unknown_type_is_a_usage_error", || {
+            let (code, out, err) = tgconform(
+                &["schema", "validate", "--type", "governanceThing", "-"],
+                Some("{}"),
+            )?;
+            if code != 2 || !err.contains("unknown schema type `governanceThing`") {
+                return Err(format!("exit {code}\n{out}{err}").into());
+            }
+            Ok(())
+        }),
+    ]
 }
