@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         trials.extend(generated_trials(&registry, &t));
     }
     trials.extend(cli_trials());
+    trials.push(docs_trial(&registry));
     libtest_mimic::run(&args, trials).exit_code()
 }
 
@@ -804,4 +805,38 @@ fn cli_trials() -> Vec<Trial> {
             Ok(())
         }),
     ]
+}
+
+// ------------------------------------------------------------------ docs
+
+fn docs_trial(registry: &SchemaRegistry) -> Trial {
+    let registry = registry.clone();
+    Trial::test("docs::schemas_md_table_is_current", move || {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/schemas.md");
+        let doc = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+        let rows: Vec<&str> = doc.lines().filter(|l| l.starts_with("| `")).collect();
+        let mut missing = Vec::new();
+        for t in registry.type_names() {
+            let kind = registry.kind(&t).map(|k| k.as_str()).unwrap_or("?");
+            let want = match registry.enum_members(&t) {
+                Some(m) => format!("| `{t}` | {kind} | {} members | – |", m.len()),
+                None => format!(
+                    "| `{t}` | {kind} | {} | {} |",
+                    registry.properties(&t).len(),
+                    registry.required(&t).len()
+                ),
+            };
+            if !rows.contains(&want.as_str()) {
+                missing.push(want);
+            }
+        }
+        if !missing.is_empty() {
+            return Err(format!(
+                "docs/schemas.md lacks or misstates:\n{}",
+                missing.join("\n")
+            )
+            .into());
+        }
+        Ok(())
+    })
 }
