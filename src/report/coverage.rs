@@ -36,13 +36,15 @@ pub struct Coverage {
     pub enum_members_total: usize,
     /// Per `@odata.type`, the properties seen with a non-null value.
     pub properties_seen: BTreeMap<String, BTreeSet<String>>,
+    /// Per type seen, the documented properties (from `schemas/`) never seen non-null.
+    pub properties_not_seen: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The enum member no conforming server sends (see `enum_members_total`).
 pub const SENTINEL: &str = "unknownFutureValue";
 
 /// Compute coverage from outcomes (run with bodies kept).
-pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Coverage {
+pub fn coverage(outcomes: &[ScenarioOutcome], schemas: &SchemaRegistry) -> Coverage {
     let mut statuses: BTreeMap<u8, BTreeSet<u16>> = BTreeMap::new();
     let mut enum_seen: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
     let mut props: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -117,6 +119,17 @@ pub fn coverage(outcomes: &[ScenarioOutcome], _schemas: &SchemaRegistry) -> Cove
         enums: enums_cov,
         enum_members_covered,
         enum_members_total,
+        properties_not_seen: props
+            .iter()
+            .map(|(t, seen)| {
+                let missing = schemas
+                    .properties(t)
+                    .into_iter()
+                    .filter(|p| !seen.contains(p))
+                    .collect();
+                (t.clone(), missing)
+            })
+            .collect(),
         properties_seen: props,
     }
 }
@@ -236,6 +249,26 @@ pub fn coverage_table(c: &Coverage) -> String {
             })
             .collect();
         out.push_str(&format!("  {:<26} {}\n", e.name, members.join("  ")));
+    }
+    if !c.properties_seen.is_empty() {
+        out.push_str("\nProperties seen with a value, per type\n");
+        for (t, seen) in &c.properties_seen {
+            let missing = c.properties_not_seen.get(t).cloned().unwrap_or_default();
+            out.push_str(&format!(
+                "  {:<26} {}/{}{}\n",
+                t,
+                seen.len(),
+                seen.len() + missing.len(),
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "  never seen: {}",
+                        missing.into_iter().collect::<Vec<_>>().join(", ")
+                    )
+                }
+            ));
+        }
     }
     out
 }
