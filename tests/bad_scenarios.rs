@@ -239,7 +239,11 @@ fn load_trial(case: &Case) -> Result<(), Failed> {
     let path = case.materialize(&dir);
     let err = match scenario::load_file(&path, load_options()) {
         Ok(s) => {
-            return Err(format!("the file loaded ({} steps); it should be refused", s.steps.len()).into());
+            return Err(format!(
+                "the file loaded ({} steps); it should be refused",
+                s.steps.len()
+            )
+            .into());
         }
         Err(e) => e,
     };
@@ -267,7 +271,10 @@ fn cli_trial(case: &Case, command: &str) -> Result<(), Failed> {
     listener
         .set_nonblocking(true)
         .map_err(|e| format!("nonblocking: {e}"))?;
-    let target = format!("http://{}/beta", listener.local_addr().map_err(|e| e.to_string())?);
+    let target = format!(
+        "http://{}/beta",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
     let dir_arg = dir.to_string_lossy().into_owned();
     let args: Vec<&str> = match command {
         "run" => vec!["run", "--scenarios", &dir_arg, "--target", &target],
@@ -305,7 +312,10 @@ fn cli_trial(case: &Case, command: &str) -> Result<(), Failed> {
 /// Every golden file has a case (a renamed case leaves no stale golden behind).
 fn no_orphans(names: &[String]) -> Result<(), Failed> {
     let mut orphans = Vec::new();
-    for e in std::fs::read_dir(cases_dir()).map_err(|e| e.to_string())?.flatten() {
+    for e in std::fs::read_dir(cases_dir())
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
         let p = e.path();
         if p.extension().and_then(|x| x.to_str()) == Some("expected") {
             let stem = p
