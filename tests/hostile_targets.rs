@@ -603,3 +603,41 @@ fn control_characters_in_a_text_body_are_printed_escaped() {
     r.fails_with(&[r"response body: \u{1b}[2J\u{1b}[Hscreen wiped\u{7}"]);
     assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
 }
+
+#[test]
+fn a_body_cut_off_mid_way_is_a_transport_failure_after_the_headers() {
+    let mut bytes = head(
+        "200 OK",
+        &[
+            ("content-type", "application/json"),
+            ("content-length", "100"),
+        ],
+    );
+    bytes.extend_from_slice(br#"{"canReceiveInvitations""#);
+    let server = Hostile::start(Reply::Raw(bytes));
+    run("cut-off", READ, &server, &[]).fails_with(&[
+        "→ 200",
+        "the connection failed while the response body was arriving: ",
+    ]);
+}
+
+#[test]
+fn garbage_instead_of_http_is_a_transport_failure() {
+    let server = Hostile::start(Reply::Raw(
+        b"SSH-2.0-OpenSSH_9.6\r\n\x1b[31mnot http\r\n\r\n".to_vec(),
+    ));
+    let r = run("garbage", READ, &server, &[]);
+    r.fails_with(&["→ no response", "the connection failed: "]);
+    assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
+}
+
+#[test]
+fn endless_response_headers_are_refused() {
+    let mut bytes = b"HTTP/1.1 200 OK\r\n".to_vec();
+    for i in 0..20_000 {
+        bytes.extend_from_slice(format!("x-filler-{i}: {}\r\n", "y".repeat(40)).as_bytes());
+    }
+    let server = Hostile::start(Reply::Raw(bytes));
+    run("endless-headers", READ, &server, &[])
+        .fails_with(&["→ no response", "the connection failed: "]);
+}

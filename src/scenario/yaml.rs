@@ -304,7 +304,14 @@ fn parser_message(text: &str, raw: &str, span: &mut Span) -> (String, Option<Str
         || raw.contains("':' indicator")
         || raw.contains("flow")
     {
-        return (raw.to_string(), Some(brackets.into()));
+        let hint = match unclosed_bracket(text, *span) {
+            Some((c, at)) => format!(
+                "the `{c}` at line {}, column {} is probably not closed, or an item in it lacks its comma",
+                at.line, at.column
+            ),
+            None => brackets.into(),
+        };
+        return (raw.to_string(), Some(hint));
     }
     (raw.to_string(), None)
 }
@@ -452,6 +459,34 @@ fn separator_before(text: &str, span: Span) -> Option<Span> {
         .filter(|(_, l)| l.starts_with("---"))
         .last()
         .map(|(i, _)| Span::new(i as u64 + 1, 1))
+}
+
+/// The last `[` or `{` before `span` (outside quotes and comments) that is not closed
+/// by then, when it is on an earlier line: the likely cause of a flow-collection error.
+fn unclosed_bracket(text: &str, span: Span) -> Option<(char, Span)> {
+    let end = offset_of(text, span)?;
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut prev = ' ';
+    for (i, c) in text[..end].char_indices() {
+        match (quote, c) {
+            _ if comment => comment = c != '\n',
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if prev.is_whitespace() || "[{,:".contains(prev) => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => comment = true,
+            (None, '[' | '{') => stack.push((c, i)),
+            (None, ']' | '}') => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    let (c, at) = stack.last().copied()?;
+    let found = span_at(text, at);
+    (found.line < span.line).then_some((c, found))
 }
 
 /// Where the quoted string that ends just before `span` opened, when that is on an
