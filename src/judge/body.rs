@@ -68,29 +68,111 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// Parse a body as JSON, refusing duplicate keys and out-of-range numbers.
-/// Nesting deeper than serde_json's limit (128) is an error, not a stack overflow.
+/// serde_json's nesting limit: deeper bodies are refused, not a stack overflow.
+const MAX_NESTING: usize = 128;
+
+/// Parse a body as JSON, refusing what a lenient parser would guess at: duplicate keys,
+/// numbers out of range, integers that do not fit in 64 bits (an f64 would round them),
+/// invalid UTF-8, and nesting deeper than 128 levels (an error, not a stack overflow).
+/// Messages are phrased to follow "the body is not valid JSON: ".
 pub fn parse_json_strict(bytes: &[u8]) -> Result<Value, String> {
     if let Err(e) = std::str::from_utf8(bytes) {
         return Err(format!(
-            "the body is not UTF-8 (invalid byte at offset {})",
+            "it is not UTF-8 (invalid byte 0x{:02X} at offset {})",
+            bytes[e.valid_up_to()],
             e.valid_up_to()
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let Strict(v) = serde::Deserialize::deserialize(&mut de).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
+    let parsed = serde::Deserialize::deserialize(&mut de).and_then(|Strict(v)| {
+        de.end()?;
+        Ok(v)
+    });
+    let v = parsed.map_err(|e| {
+        let text = e.to_string();
+        match text.strip_prefix("recursion limit exceeded") {
+            Some(at) => format!("it nests deeper than {MAX_NESTING} levels ({})", at.trim()),
+            None => text,
+        }
+    })?;
+    if let Some((offset, literal)) = wide_integer(bytes) {
+        return Err(format!(
+            "the integer {literal} at offset {offset} does not fit in 64 bits; it would be rounded"
+        ));
+    }
     Ok(v)
 }
 
-/// The start of a body as text, for failure messages (at most 600 characters).
+/// The first integer literal (outside strings) beyond i64/u64, in a well-formed body.
+fn wide_integer(bytes: &[u8]) -> Option<(usize, String)> {
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                i += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let literal = std::str::from_utf8(&bytes[start..i]).unwrap_or("");
+                let integral = !literal.contains(['.', 'e', 'E']);
+                if integral && literal.parse::<i64>().is_err() && literal.parse::<u64>().is_err() {
+                    return Some((start, literal.to_string()));
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `text` with control characters (and invisible bidi or zero-width characters) written
+/// as `\u{1b}` escapes, so a target cannot move the cursor, clear the screen or hide
+/// text in what tgconform prints. Newlines and tabs stay.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The start of a body as printable text, for failure messages (at most 600 characters).
 pub fn excerpt(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
+    let head = &bytes[..bytes.len().min(4 * 600)];
+    let text = String::from_utf8_lossy(head).replace("\r\n", "\n");
     let mut s: String = text.chars().take(600).collect();
-    if text.chars().count() > 600 {
+    if text.chars().count() > 600 || head.len() < bytes.len() {
         s.push('…');
     }
-    s
+    printable(&s)
 }
 
 #[cfg(test)]
@@ -115,6 +197,36 @@ mod tests {
     fn huge_numbers_and_invalid_utf8_are_errors() {
         assert!(parse_json_strict(b"1e999").is_err());
         assert!(parse_json_strict(b"\"\xff\"").is_err());
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_are_errors_but_floats_and_strings_are_not() {
+        let e = parse_json_strict(br#"{"a": 1180591620717411303424}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("1180591620717411303424 at offset 6"), "{e}");
+        assert!(
+            parse_json_strict(br#"{"a": -9223372036854775808, "b": 18446744073709551615}"#).is_ok()
+        );
+        assert!(parse_json_strict(br#"{"a": 1.2e21, "b": "11805916207174113034240"}"#).is_ok());
+        assert!(parse_json_strict(br#"{"a": "x\"1180591620717411303424"}"#).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_text_is_kept() {
+        assert_eq!(
+            printable("a\u{1b}[31mb\r\u{7}"),
+            "a\\u{1b}[31mb\\u{d}\\u{7}"
+        );
+        assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(printable("plain\ttext\nnext é"), "plain\ttext\nnext é");
+    }
+
+    #[test]
+    fn excerpts_are_short_and_printable() {
+        let long = vec![b'x'; 10_000];
+        assert_eq!(excerpt(&long).chars().count(), 601);
+        assert_eq!(excerpt(b"a\r\nb\x1b"), "a\nb\\u{1b}");
     }
 
     #[test]

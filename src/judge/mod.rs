@@ -7,6 +7,6 @@ mod body;
 mod matchers;
 mod verdict;
 
-pub use body::{excerpt, parse_json_strict};
+pub use body::{excerpt, parse_json_strict, printable};
 pub use matchers::check_assertion;
 pub use verdict::{Finding, FindingKind, ResponseView, Verdict, judge};

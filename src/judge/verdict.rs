@@ -47,11 +47,13 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Messages quote what the target sent, so control characters are escaped here,
+    /// once for every report: a target cannot write to the user's terminal.
     pub fn new(kind: FindingKind, span: Span, message: impl Into<String>) -> Self {
         Finding {
             kind,
             span,
-            message: message.into(),
+            message: super::body::printable(&message.into()),
         }
     }
 }
@@ -99,15 +101,33 @@ pub fn judge(
                 .pointer("/error/message")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            msg.push_str(&format!(" ({code}: {})", clip(text, 160)));
+            msg.push_str(&format!(
+                " ({}: {})",
+                clip(&one_line(code), 80),
+                clip(&one_line(text), 160)
+            ));
+        } else if (300..400).contains(&resp.status)
+            && let Some(to) = resp.header("location")
+        {
+            msg.push_str(&format!(
+                " (a redirect to {}; tgconform does not follow redirects)",
+                clip(to, 200)
+            ));
         }
         v.failures
             .push(Finding::new(FindingKind::Status, status.span, msg));
     }
-    let needs_json = expect.schema.is_some() || !expect.json.is_empty();
+    // A wrong status with no body says it all: "no Content-Type" and "the body is empty"
+    // would only repeat it.
+    let status_failed = !v.failures.is_empty();
+    let empty_body = matches!(resp.json, Ok(None));
+    let needs_json =
+        (expect.schema.is_some() || !expect.json.is_empty()) && !(status_failed && empty_body);
     if needs_json {
         let ct = resp.header("content-type").unwrap_or("");
-        if !is_json_content_type(ct) {
+        // An empty body needs no Content-Type; the checks below report it as empty.
+        let tolerated = is_json_content_type(ct) || (empty_body && ct.is_empty());
+        if !tolerated {
             let span = expect
                 .schema
                 .as_ref()
@@ -139,13 +159,15 @@ pub fn judge(
                 v.failures.push(Finding::new(
                     FindingKind::Assertion,
                     span,
-                    format!("the body is not JSON: {why}"),
+                    format!("the body is not valid JSON: {why}"),
                 ));
             }
             None
         }
     };
-    if let Some((type_name, span)) = &expect.schema {
+    if let Some((type_name, span)) = &expect.schema
+        && needs_json
+    {
         match body {
             None if resp.json.is_ok() => v.failures.push(Finding::new(
                 FindingKind::Schema,
@@ -163,8 +185,9 @@ pub fn judge(
                         ));
                     }
                     for w in outcome.warnings {
-                        v.warnings
-                            .push(format!("schema `{type_name}` (lenient): {w}"));
+                        v.warnings.push(super::body::printable(&format!(
+                            "schema `{type_name}` (lenient): {w}"
+                        )));
                     }
                 }
                 Err(e) => v
@@ -173,7 +196,7 @@ pub fn judge(
             },
         }
     }
-    if resp.json.is_ok() {
+    if resp.json.is_ok() && needs_json {
         let empty = Value::Null;
         for a in &expect.json {
             if body.is_none() {
@@ -199,6 +222,11 @@ pub fn judge(
 pub fn is_json_content_type(ct: &str) -> bool {
     let media = ct.split(';').next().unwrap_or("").trim();
     media.eq_ignore_ascii_case("application/json")
+}
+
+/// White space (newlines included) collapsed to single spaces.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 pub(crate) fn clip(s: &str, max: usize) -> String {

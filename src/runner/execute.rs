@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::http::{HttpClient, HttpError, HttpRequest, HttpResponse};
+use super::http::{HttpClient, HttpError, HttpFailure, HttpRequest, HttpResponse};
 use super::outcome::{
     Exchange, ScenarioOutcome, ScenarioStatus, SnapshotEntry, StepOutcome, StepStatus,
 };
@@ -279,10 +279,14 @@ impl Runner {
                 &mut out.warnings,
             );
             // Main steps give way to an interrupt; teardown steps always finish.
+            let sent_at = Instant::now();
             let sent = if step.phase == StepPhase::Main {
                 tokio::select! {
                     r = send => r,
-                    _ = self.wait_for_interrupt() => Err(HttpError::Interrupted),
+                    _ = self.wait_for_interrupt() => Err(HttpFailure {
+                        elapsed: sent_at.elapsed(),
+                        ..HttpFailure::new(HttpError::Interrupted)
+                    }),
                 }
             } else {
                 send.await
@@ -311,11 +315,12 @@ impl Runner {
                         &req,
                         &client_request_id,
                         attempt,
+                        &e,
                     ));
                     out.failures.push(Finding::new(
                         FindingKind::Transport,
                         step.request.span,
-                        e.to_string(),
+                        e.error.to_string(),
                     ));
                     out.status = StepStatus::Failed;
                     return out;
@@ -409,7 +414,7 @@ impl Runner {
         actors: &crate::target::ActorSet,
         budget: &mut Duration,
         warnings: &mut Vec<String>,
-    ) -> Result<(HttpResponse, Duration), HttpError> {
+    ) -> Result<(HttpResponse, Duration), HttpFailure> {
         let mut net_retries = 0;
         let mut refreshed = false;
         let mut req = HttpRequest {
@@ -471,12 +476,12 @@ impl Runner {
                     return Ok((resp, took));
                 }
                 Err(e)
-                    if e.is_connect()
+                    if e.error.is_connect()
                         && req.method == reqwest::Method::GET
                         && net_retries < GET_RETRIES =>
                 {
                     net_retries += 1;
-                    warnings.push(format!("GET failed ({e}); retried"));
+                    warnings.push(format!("GET failed ({}); retried", e.error));
                     tokio::time::sleep(Duration::from_millis(200 * u64::from(net_retries))).await;
                 }
                 Err(e) => return Err(e),
@@ -600,16 +605,34 @@ fn header(resp: &HttpResponse, name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-fn exchange_without_response(step: &Step, req: &HttpRequest, crid: &str, attempt: u32) -> Exchange {
+/// What is known of an exchange that got no complete response: the status and
+/// headers when they arrived (a body too large or too slow), and how long it took.
+fn exchange_without_response(
+    step: &Step,
+    req: &HttpRequest,
+    crid: &str,
+    attempt: u32,
+    failure: &HttpFailure,
+) -> Exchange {
+    let (status, headers) = match &failure.head {
+        Some((status, headers)) => (Some(*status), headers.as_slice()),
+        None => (None, [].as_slice()),
+    };
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| crate::judge::printable(v))
+    };
     Exchange {
         method: step.request.method.clone(),
         url: req.url.clone(),
         path_template: step.request.path.source().to_string(),
-        status: None,
-        request_id: None,
-        client_request_id: crid.to_string(),
-        date: None,
-        duration: Duration::ZERO,
+        status,
+        request_id: header("request-id"),
+        client_request_id: header("client-request-id").unwrap_or_else(|| crid.to_string()),
+        date: header("date"),
+        duration: failure.elapsed,
         request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
         response_excerpt: None,
         response_json: None,

@@ -10,18 +10,41 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum HttpError {
-    #[error("no complete response within {0:?} (use --timeout to change the limit)")]
-    Timeout(Duration),
+    #[error("no complete response within {limit:?} ({}; --timeout)", if *.in_body { "the response body was still arriving" } else { "no response headers arrived" })]
+    Timeout { limit: Duration, in_body: bool },
     #[error("cannot connect: {0}")]
     Connect(String),
-    #[error("the response body exceeds {limit} bytes (use --max-body to change the limit)")]
+    #[error("the response body is larger than the limit of {limit} bytes (--max-body)")]
     BodyTooLarge { limit: usize },
     #[error("invalid request: {0}")]
     Request(String),
     #[error("the connection failed: {0}")]
     Transport(String),
+    #[error("the connection failed while the response body was arriving: {0}")]
+    BodyTransport(String),
     #[error("interrupted before the response arrived")]
     Interrupted,
+}
+
+/// A request that got no complete response: why, and what did arrive.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpFailure {
+    pub error: HttpError,
+    /// Status and headers, when they arrived before the failure (a body too large,
+    /// too slow or cut off).
+    pub head: Option<(u16, Vec<(String, String)>)>,
+    /// From sending the request to the failure.
+    pub elapsed: Duration,
+}
+
+impl HttpFailure {
+    pub fn new(error: HttpError) -> Self {
+        HttpFailure {
+            error,
+            head: None,
+            elapsed: Duration::ZERO,
+        }
+    }
 }
 
 impl HttpError {
@@ -70,8 +93,13 @@ impl HttpClient {
         })
     }
 
-    pub async fn send(&self, req: &HttpRequest) -> Result<(HttpResponse, Duration), HttpError> {
+    pub async fn send(&self, req: &HttpRequest) -> Result<(HttpResponse, Duration), HttpFailure> {
         let started = Instant::now();
+        let fail = |error: HttpError, head: Option<(u16, Vec<(String, String)>)>| HttpFailure {
+            error,
+            head,
+            elapsed: started.elapsed(),
+        };
         let mut rb = self.client.request(req.method.clone(), &req.url);
         for (k, v) in &req.headers {
             rb = rb.header(k.as_str(), v.as_str());
@@ -79,7 +107,12 @@ impl HttpClient {
         if let Some(tok) = &req.bearer {
             let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {tok}"))
                 .map_err(|_| {
-                    HttpError::Request("the token contains characters a header cannot carry".into())
+                    fail(
+                        HttpError::Request(
+                            "the token contains characters a header cannot carry".into(),
+                        ),
+                        None,
+                    )
                 })?;
             value.set_sensitive(true);
             rb = rb.header(reqwest::header::AUTHORIZATION, value);
@@ -87,9 +120,12 @@ impl HttpClient {
         if let Some(body) = &req.body {
             rb = rb.body(body.clone());
         }
-        let resp = rb.send().await.map_err(|e| self.classify(e))?;
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| fail(self.classify(e, false), None))?;
         let status = resp.status().as_u16();
-        let headers = resp
+        let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
             .map(|(k, v)| {
@@ -99,7 +135,10 @@ impl HttpClient {
                 )
             })
             .collect();
-        let body = self.read_body(resp).await?;
+        let body = match self.read_body(resp).await {
+            Ok(b) => b,
+            Err(e) => return Err(fail(e, Some((status, headers)))),
+        };
         Ok((
             HttpResponse {
                 status,
@@ -119,7 +158,7 @@ impl HttpClient {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(e))? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.classify(e, true))? {
             if body.len() + chunk.len() > self.max_body {
                 return Err(HttpError::BodyTooLarge {
                     limit: self.max_body,
@@ -130,27 +169,34 @@ impl HttpClient {
         Ok(body)
     }
 
-    fn classify(&self, e: reqwest::Error) -> HttpError {
+    fn classify(&self, e: reqwest::Error, in_body: bool) -> HttpError {
         if e.is_timeout() {
-            HttpError::Timeout(self.timeout)
+            HttpError::Timeout {
+                limit: self.timeout,
+                in_body,
+            }
         } else if e.is_connect() {
             HttpError::Connect(root_cause(&e))
         } else if e.is_builder() {
             HttpError::Request(root_cause(&e))
+        } else if in_body {
+            HttpError::BodyTransport(root_cause(&e))
         } else {
             HttpError::Transport(root_cause(&e))
         }
     }
 }
 
-/// reqwest's top-level message is generic ("error sending request"); the cause says more.
+/// reqwest's top-level message is generic ("error sending request for url (…)") and
+/// the layers below it add hyper's internals; the deepest cause says what happened
+/// ("Connection reset by peer (os error 104)").
 fn root_cause(e: &reqwest::Error) -> String {
     let mut msg = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        msg = format!("{msg}: {s}");
+        msg = s.to_string();
         src = s.source();
     }
     // URLs may carry query strings but never tokens; still, keep messages short.
-    msg.chars().take(400).collect()
+    crate::judge::printable(&msg).chars().take(400).collect()
 }

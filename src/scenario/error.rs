@@ -33,7 +33,9 @@ pub struct LoadError {
     pub message: String,
     pub hint: Option<String>,
     /// The offending source line(s), rendered like a compiler snippet.
-    pub snippet: Option<String>,
+    pub snippet: Option<Box<str>>,
+    /// Context, e.g. which scenario step pulled in the fixture the error is in.
+    pub note: Option<Box<str>>,
 }
 
 impl LoadError {
@@ -44,6 +46,7 @@ impl LoadError {
             message: message.into(),
             hint: None,
             snippet: None,
+            note: None,
         }
     }
 
@@ -52,8 +55,13 @@ impl LoadError {
         self
     }
 
+    pub(crate) fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into().into_boxed_str());
+        self
+    }
+
     pub(crate) fn with_source(mut self, source: &str) -> Self {
-        self.snippet = render_snippet(source, self.span);
+        self.snippet = render_snippet(source, self.span).map(String::into_boxed_str);
         self
     }
 
@@ -81,13 +89,17 @@ impl fmt::Display for LoadError {
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
         }
+        if let Some(note) = &self.note {
+            write!(f, "\n  = note: {note}")?;
+        }
         Ok(())
     }
 }
 
 impl std::error::Error for LoadError {}
 
-/// Up to two lines of context and a caret under the column.
+/// Up to two lines of context and a caret under the column. Long lines are cut to a
+/// window around the column, so the caret stays on screen.
 fn render_snippet(source: &str, span: Span) -> Option<String> {
     if !span.is_known() {
         return None;
@@ -96,30 +108,45 @@ fn render_snippet(source: &str, span: Span) -> Option<String> {
     let lines: Vec<&str> = source.lines().collect();
     let target = lines.get(line_no.checked_sub(1)?)?;
     let width = line_no.to_string().len();
+    let col = usize::try_from(span.column).unwrap_or(1).max(1);
+    // The window starts this many characters into every shown line.
+    let skip = col.saturating_sub(WINDOW / 2).min(col.saturating_sub(1));
+    let skip = if col <= WINDOW { 0 } else { skip };
     let mut out = String::new();
     let first = line_no.saturating_sub(2).max(1);
     for n in first..=line_no {
         let text = lines.get(n - 1).copied().unwrap_or("");
-        out.push_str(&format!("{n:>width$} | {}\n", truncate(text)));
+        out.push_str(&format!("{n:>width$} | {}\n", window(text, skip)));
     }
-    let col = usize::try_from(span.column).unwrap_or(1).max(1);
+    let lead = usize::from(skip > 0);
     let caret_pad: String = target
         .chars()
-        .take(col - 1)
+        .skip(skip)
+        .take(col - 1 - skip)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    out.push_str(&format!("{:>width$} | {caret_pad}^", ""));
+    out.push_str(&format!(
+        "{:>width$} | {}{caret_pad}^",
+        "",
+        " ".repeat(lead)
+    ));
     Some(out)
 }
 
-fn truncate(line: &str) -> String {
-    const MAX: usize = 160;
-    if line.chars().count() > MAX {
-        let cut: String = line.chars().take(MAX).collect();
-        format!("{cut}…")
-    } else {
-        line.to_string()
+/// Characters of a source line shown in a snippet.
+const WINDOW: usize = 160;
+
+fn window(line: &str, skip: usize) -> String {
+    let count = line.chars().count();
+    let mut out = String::new();
+    if skip > 0 {
+        out.push('…');
     }
+    out.extend(line.chars().skip(skip).take(WINDOW));
+    if count > skip + WINDOW {
+        out.push('…');
+    }
+    out
 }
 
 /// The closest candidate within edit distance 2, for "did you mean" hints.
@@ -157,6 +184,26 @@ mod tests {
     fn snippet_points_at_the_column() {
         let s = render_snippet("a: 1\nbb: 2\n", Span::new(2, 2)).unwrap_or_default();
         assert_eq!(s, "1 | a: 1\n2 | bb: 2\n  |  ^");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = "x".repeat(1000);
+        let s = render_snippet(&line, Span::new(1, 500)).unwrap_or_default();
+        let rows: Vec<&str> = s.lines().collect();
+        assert!(rows[0].chars().count() < 200, "{s}");
+        assert_eq!(
+            rows[0].find('…').map(|_| ()),
+            Some(()),
+            "the cut is marked: {s}"
+        );
+        let caret = rows[1].chars().position(|c| c == '^');
+        let first_x = rows[0].chars().position(|c| c == 'x');
+        assert_eq!(
+            caret.zip(first_x).map(|(c, x)| c - x),
+            Some(499 - 420),
+            "{s}"
+        );
     }
 
     #[test]

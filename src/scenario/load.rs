@@ -17,6 +17,7 @@ use super::model::{
     Step, StepPhase,
 };
 use super::template::{Template, ValueTemplate, VarRef};
+use super::yaml::{self, FileKind};
 
 /// Largest scenario file accepted: scenarios are small, and a huge file is a mistake.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -45,9 +46,8 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| {
-            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-        })
+        // Folders named `*.yaml` are kept: loading one says what is wrong with it.
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
         .collect();
     files.sort();
     Ok(files)
@@ -57,13 +57,23 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Scenario, LoadError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| LoadError::new(path, Span::default(), format!("cannot read file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES as u64 {
+    if meta.is_dir() {
         return Err(LoadError::new(
             path,
-            Span::new(1, 1),
+            Span::default(),
+            "this is a folder, not a scenario file",
+        )
+        .with_hint("every `*.yaml` entry of the scenario folder is loaded as a scenario; rename the folder or move it elsewhere"));
+    }
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        // Refused before reading: no line is worth pointing at.
+        return Err(LoadError::new(
+            path,
+            Span::default(),
             format!(
-                "the file is {} bytes; scenario files are limited to {MAX_FILE_BYTES} bytes",
-                meta.len()
+                "the file is {:.1} MiB; scenario files may be at most {} MiB",
+                meta.len() as f64 / (1024.0 * 1024.0),
+                MAX_FILE_BYTES / (1024 * 1024)
             ),
         )
         .with_hint("split the scenario, or move large bodies out of it"));
@@ -80,11 +90,23 @@ fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, LoadError> {
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let line = good.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            let col = good.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
-            Err(
-                LoadError::new(path, Span::new(line, col), "the file is not valid UTF-8")
-                    .with_hint("scenario files are UTF-8 YAML text"),
+            // Characters, not bytes, so the caret lines up with the snippet.
+            let line_start = good
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() as u64 + 1;
+            let bad = bytes[e.valid_up_to()];
+            Err(LoadError::new(
+                path,
+                Span::new(line, col),
+                format!("the file is not valid UTF-8 (byte 0x{bad:02X})"),
             )
+            .with_source(&String::from_utf8_lossy(bytes))
+            .with_hint(
+                "scenario files are UTF-8 text; convert it, e.g. `iconv -f latin1 -t utf-8`",
+            ))
         }
     }
 }
@@ -97,6 +119,17 @@ pub fn load_str(path: &Path, text: &str, opts: &LoadOptions) -> Result<Scenario,
                 .with_hint("a scenario needs at least `name`, `actors` and `steps`"),
         );
     }
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(LoadError::new(
+            path,
+            Span::new(1, 1),
+            "the scenario file holds only comments",
+        )
+        .with_hint("a scenario needs at least `name`, `actors` and `steps`"));
+    }
     if text.contains('\0') {
         let line = text[..text.find('\0').unwrap_or(0)].lines().count().max(1) as u64;
         return Err(LoadError::new(
@@ -106,57 +139,21 @@ pub fn load_str(path: &Path, text: &str, opts: &LoadOptions) -> Result<Scenario,
         )
         .with_hint("scenario files are UTF-8 YAML text"));
     }
-    let file: ScenarioFile = parse_yaml(path, text)?;
+    let file: ScenarioFile = yaml::parse(path, text, FileKind::Scenario)?;
+    let mut later = HashMap::new();
+    for step in file.steps.iter().chain(file.teardown.iter()) {
+        for (name, p) in &step.value.capture {
+            later.entry(name.clone()).or_insert_with(|| span_of(p));
+        }
+    }
     Loader {
         path,
         source: text,
         opts,
         fixtures: HashMap::new(),
+        later,
     }
     .build(file)
-}
-
-fn yaml_options() -> serde_saphyr::Options {
-    // YAML 1.1 habits (`yes` as true, `0755` as a number) would silently change request
-    // bodies, so scalars follow YAML 1.2 strictly.
-    serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true }
-}
-
-fn parse_yaml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, LoadError> {
-    serde_saphyr::from_str_with_options::<T>(text, yaml_options()).map_err(|e| {
-        let span = e
-            .location()
-            .map(|l| Span::new(l.line(), l.column()))
-            .unwrap_or_default();
-        let raw = e.without_snippet().to_string();
-        let message = strip_position(&raw);
-        let hint = yaml_hint(&message);
-        let mut err = LoadError::new(path, span, message).with_source(text);
-        if let Some(h) = hint {
-            err = err.with_hint(h);
-        }
-        err
-    })
-}
-
-/// serde-saphyr appends " at line L, column C"; we print the position up front instead.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
-fn yaml_hint(message: &str) -> Option<String> {
-    if message.contains("unknown field") {
-        Some("check the spelling; the README's \"Scenario format\" lists every key".into())
-    } else if message.contains("missing field") {
-        Some("add the field; the README's \"Scenario format\" shows a full example".into())
-    } else if message.contains("unknown variant") {
-        Some("`auth` takes `none` or `{bearer: TOKEN}`".into())
-    } else {
-        None
-    }
 }
 
 struct Loader<'a> {
@@ -164,6 +161,9 @@ struct Loader<'a> {
     source: &'a str,
     opts: &'a LoadOptions,
     fixtures: HashMap<String, (PathBuf, String)>,
+    /// Every capture of the file and where it is written, to tell "not captured yet"
+    /// from "never defined".
+    later: HashMap<String, Span>,
 }
 
 /// Names in scope while checking templates.
@@ -178,10 +178,44 @@ impl Loader<'_> {
         LoadError::new(self.path, span, message).with_source(self.source)
     }
 
+    /// An error inside the value at `span`, pointed at the first of `needles` found
+    /// in it (a placeholder in a JSON body, a matcher key), else at the value.
+    fn err_near(&self, span: Span, needles: &[&str], message: impl Into<String>) -> LoadError {
+        let at = needles
+            .iter()
+            .find_map(|n| yaml::locate(self.source, span, n))
+            .unwrap_or(span);
+        self.err(at, message)
+    }
+
+    /// A template that does not parse, pointed at the bad placeholder.
+    fn template_err(
+        &self,
+        span: Span,
+        text: &str,
+        (offset, message): (usize, String),
+    ) -> LoadError {
+        let needle: String = text
+            .get(offset..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| *c != '\n')
+            .take(16)
+            .collect();
+        self.err_near(span, &[needle.as_str()], message)
+    }
+
+    /// Where a top-level key is written (for an empty list, which has no position).
+    fn key_span(&self, key: &str, fallback: Span) -> Span {
+        yaml::top_level_key(self.source, key).unwrap_or(fallback)
+    }
+
     fn build(mut self, file: ScenarioFile) -> Result<Scenario, LoadError> {
         let name_span = span_of(&file.name);
         if file.name.value.trim().is_empty() {
-            return Err(self.err(name_span, "`name` is empty"));
+            return Err(self
+                .err(name_span, "`name` is empty")
+                .with_hint("say in a few words what the scenario checks, e.g. `name: The governed tenant rejects a request`"));
         }
         let mut tags = Vec::new();
         for t in &file.tags {
@@ -200,16 +234,18 @@ impl Loader<'_> {
         }
         if file.actors.is_empty() {
             return Err(self
-                .err(name_span, "`actors` is empty")
+                .err(self.key_span("actors", name_span), "`actors` is empty")
                 .with_hint("list the actors the steps act as, e.g. [governing, governed]"));
         }
         let mut scope = Scope::default();
         for a in &file.actors {
             if !is_ident(&a.value) {
-                return Err(self.err(
-                    span_of(a),
-                    format!("actor name `{}` is not an identifier", a.value),
-                ));
+                return Err(self
+                    .err(
+                        span_of(a),
+                        format!("actor name `{}` is not an identifier", a.value),
+                    )
+                    .with_hint(IDENT_HINT));
             }
             if scope.actors.contains(&a.value) {
                 return Err(self.err(span_of(a), format!("actor `{}` is listed twice", a.value)));
@@ -220,9 +256,25 @@ impl Loader<'_> {
         for (name, value) in &file.vars {
             let span = span_of(value);
             if !is_ident(name) {
-                return Err(self.err(span, format!("variable name `{name}` is not an identifier")));
+                return Err(self
+                    .err(span, format!("variable name `{name}` is not an identifier"))
+                    .with_hint(IDENT_HINT));
             }
-            let tpl = ValueTemplate::parse(&value.value).map_err(|(_, m)| self.err(span, m))?;
+            let tpl = self.value_template(&value.value, span)?;
+            if let Some(other) = tpl.vars().into_iter().find_map(|v| match v {
+                VarRef::Var(n) if file.vars.contains_key(n) => Some(n),
+                _ => None,
+            }) {
+                return Err(self
+                    .err_near(
+                        span,
+                        &[&format!("{{{{ {other}"), &format!("{{{{{other}")],
+                        format!("variables cannot use other variables (`{other}`)"),
+                    )
+                    .with_hint(
+                        "write the value out, or put the placeholder where the value is used",
+                    ));
+            }
             // Variables see actors, the target and the run id, but not each other.
             self.check_vars(tpl.vars().into_iter(), &scope, span)?;
             vars.push((name.clone(), tpl));
@@ -230,7 +282,7 @@ impl Loader<'_> {
         }
         if file.steps.is_empty() {
             return Err(self
-                .err(name_span, "`steps` is empty")
+                .err(self.key_span("steps", name_span), "`steps` is empty")
                 .with_hint("a scenario needs at least one step"));
         }
         let mut names_seen: HashMap<String, Span> = HashMap::new();
@@ -245,8 +297,12 @@ impl Loader<'_> {
         for (i, s) in file.teardown.iter().enumerate() {
             for step in self.build_step(s, i, StepPhase::Teardown, &mut scope)? {
                 self.unique_name(&mut names_seen, &step)?;
-                if !step.captures.is_empty() {
-                    return Err(self.err(step.span, "teardown steps cannot capture variables"));
+                if let Some(c) = step.captures.first() {
+                    return Err(self
+                        .err(c.span, "teardown steps cannot capture variables")
+                        .with_hint(
+                            "teardown runs last, so no step could use the value; remove `capture`",
+                        ));
                 }
                 teardown.push(step);
             }
@@ -313,8 +369,10 @@ impl Loader<'_> {
         if let Some(fixture) = &f.use_fixture {
             return self.expand_fixture(f, fixture, phase, scope);
         }
-        if !f.with.is_empty() {
-            return Err(self.err(span, "`with` only goes with `use`"));
+        if let Some(first) = f.with.values().next() {
+            return Err(self
+                .err(span_of(first), "`with` only goes with `use`")
+                .with_hint("`with` passes parameters to a fixture (`use: NAME`); a plain step names its actor with `as`"));
         }
         let default_name = match phase {
             StepPhase::Main => format!("step {}", index + 1),
@@ -356,10 +414,19 @@ impl Loader<'_> {
         };
         let actor_name = match actor.value.strip_prefix('$') {
             Some(param) => params.get(param).cloned().ok_or_else(|| {
+                let declared: Vec<&str> = params.keys().map(String::as_str).collect();
                 self.err(
                     span_of(actor),
-                    format!("fixture parameter `{param}` is not passed with `with:`"),
+                    format!("`${param}` is not a parameter of this fixture"),
                 )
+                .with_hint(if declared.is_empty() {
+                    format!("declare it: `params: [{param}]`")
+                } else {
+                    format!(
+                        "its parameters are {}; add `{param}` to `params`",
+                        declared.join(", ")
+                    )
+                })
             })?,
             None => actor.value.clone(),
         };
@@ -379,7 +446,11 @@ impl Loader<'_> {
                 .with_hint(hint));
         }
         let Some(request) = &f.request else {
-            return Err(self.err(span, format!("step `{name}` has no `request`")));
+            return Err(self
+                .err(span, format!("step `{name}` has no `request`"))
+                .with_hint(
+                    "add e.g. `request: {method: GET, path: /directory/tenantGovernance/settings}`",
+                ));
         };
         let request = self.build_request(request, scope)?;
         let expect = match &f.expect {
@@ -408,10 +479,13 @@ impl Loader<'_> {
                     .map(|a| a.value)
                     .unwrap_or(DEFAULT_RETRY_ATTEMPTS);
                 if attempts == 0 || attempts > MAX_RETRY_ATTEMPTS {
-                    return Err(self.err(
-                        rspan,
-                        format!("`attempts` must be between 1 and {MAX_RETRY_ATTEMPTS}"),
-                    ));
+                    let at = r.value.attempts.as_ref().map(span_of).unwrap_or(rspan);
+                    return Err(self
+                        .err(
+                            at,
+                            format!("`attempts` must be between 1 and {MAX_RETRY_ATTEMPTS}"),
+                        )
+                        .with_hint("it counts every request of the step, the first one included"));
                 }
                 let delay = match &r.value.delay {
                     Some(d) => parse_duration(&d.value)
@@ -431,7 +505,9 @@ impl Loader<'_> {
         for (var, path) in &f.capture {
             let cspan = span_of(path);
             if !is_ident(var) {
-                return Err(self.err(cspan, format!("capture name `{var}` is not an identifier")));
+                return Err(self
+                    .err(cspan, format!("capture name `{var}` is not an identifier"))
+                    .with_hint(IDENT_HINT));
             }
             if scope.names.contains(var) {
                 return Err(self
@@ -484,26 +560,47 @@ impl Loader<'_> {
         }
         let name = fixture.value.clone();
         if !is_ident(&name) {
-            return Err(self.err(fspan, format!("fixture name `{name}` is not an identifier")));
+            return Err(self
+                .err(fspan, format!("fixture name `{name}` is not an identifier"))
+                .with_hint("`use` takes the file stem of a fixture in the `fixtures/` folder, e.g. `use: policy-template`"));
         }
+        let dir = self
+            .path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("fixtures");
         let (fpath, text) = match self.fixtures.get(&name) {
             Some(found) => found.clone(),
             None => {
-                let dir = self.path.parent().unwrap_or(Path::new("."));
-                let fpath = dir.join("fixtures").join(format!("{name}.yaml"));
+                let fpath = dir.join(format!("{name}.yaml"));
                 let text = std::fs::read_to_string(&fpath).map_err(|e| {
-                    self.err(
-                        fspan,
-                        format!("cannot read fixture `{name}` at {}: {e}", fpath.display()),
-                    )
-                    .with_hint("fixtures live in the `fixtures/` folder next to the scenario")
+                    let known = fixture_names(&dir);
+                    let hint = match did_you_mean(&name, known.iter().map(String::as_str)) {
+                        Some(k) => format!("did you mean `{k}`?"),
+                        None if known.is_empty() => format!(
+                            "fixtures are YAML files in {}, the `fixtures/` folder next to the scenario",
+                            dir.display()
+                        ),
+                        None => format!("the fixtures are {}", known.join(", ")),
+                    };
+                    let why = if e.kind() == std::io::ErrorKind::NotFound {
+                        format!("there is no fixture `{name}` ({} does not exist)", fpath.display())
+                    } else {
+                        format!("cannot read fixture `{name}` at {}: {e}", fpath.display())
+                    };
+                    self.err(fspan, why).with_hint(hint)
                 })?;
                 self.fixtures
                     .insert(name.clone(), (fpath.clone(), text.clone()));
                 (fpath, text)
             }
         };
-        let fx: FixtureFile = parse_yaml(&fpath, &text)?;
+        let used_at = format!(
+            "in fixture `{name}`, used at {}",
+            self.err(fspan, "").position()
+        );
+        let fx: FixtureFile =
+            yaml::parse(&fpath, &text, FileKind::Fixture).map_err(|e| e.with_note(&used_at))?;
         let mut params = BTreeMap::new();
         for p in &fx.params {
             match f.with.get(&p.value) {
@@ -520,21 +617,72 @@ impl Loader<'_> {
                 }
             }
         }
-        for k in f.with.keys() {
-            if !fx.params.iter().any(|p| &p.value == k) {
-                return Err(self.err(fspan, format!("fixture `{name}` has no parameter `{k}`")));
+        let declared: Vec<&str> = fx.params.iter().map(|p| p.value.as_str()).collect();
+        for (k, v) in &f.with {
+            if !declared.contains(&k.as_str()) {
+                return Err(self
+                    .err(
+                        span_of(v),
+                        format!("fixture `{name}` has no parameter `{k}`"),
+                    )
+                    .with_hint(if declared.is_empty() {
+                        "it takes no parameters; remove `with`".to_string()
+                    } else {
+                        format!(
+                            "its parameters: {}",
+                            declared
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }));
+            }
+        }
+        // A parameter the fixture's steps act as must name one of the scenario's actors;
+        // the mistake is in the `with:` of the scenario, so point there.
+        for s in &fx.steps {
+            let Some(param) = s
+                .value
+                .actor
+                .as_ref()
+                .and_then(|a| a.value.strip_prefix('$'))
+            else {
+                continue;
+            };
+            if let (Some(actor), Some(v)) = (params.get(param), f.with.get(param))
+                && !scope.actors.contains(actor)
+            {
+                let hint = match did_you_mean(actor, scope.actors.iter().map(String::as_str)) {
+                    Some(a) => format!(
+                        "did you mean `{a}`? the scenario's actors are {}",
+                        scope.actors.join(", ")
+                    ),
+                    None => format!("the scenario's actors are {}", scope.actors.join(", ")),
+                };
+                return Err(self
+                    .err(
+                        span_of(v),
+                        format!("unknown actor `{actor}` (fixture `{name}` acts as `{param}`)"),
+                    )
+                    .with_hint(hint));
             }
         }
         let provides: Vec<String> = fx.provides.iter().map(|p| p.value.clone()).collect();
         for p in &fx.provides {
             if scope.names.contains(&p.value) {
-                return Err(self.err(
-                    fspan,
-                    format!(
-                        "fixture `{name}` provides `{}`, which is already defined",
+                return Err(self
+                    .err(
+                        fspan,
+                        format!(
+                            "fixture `{name}` provides `{}`, which is already defined",
+                            p.value
+                        ),
+                    )
+                    .with_hint(format!(
+                        "use the fixture once and reuse `{}`, or rename the other definition",
                         p.value
-                    ),
-                ));
+                    )));
             }
         }
         let fuse = FixtureUse {
@@ -548,28 +696,44 @@ impl Loader<'_> {
             source: &text,
             opts: self.opts,
             fixtures: HashMap::new(),
+            later: HashMap::new(),
         };
         let mut out = Vec::new();
         for (i, s) in fx.steps.iter().enumerate() {
             if s.value.use_fixture.is_some() {
-                return Err(sub.err(span_of(s), "fixtures cannot use other fixtures"));
+                return Err(sub
+                    .err(span_of(s), "fixtures cannot use other fixtures")
+                    .with_hint("a fixture holds plain steps; `use` both fixtures from the scenario instead")
+                    .with_note(&used_at));
             }
-            out.push(sub.build_plain_step(
-                &s.value,
-                span_of(s),
-                format!("step {}", i + 1),
-                phase,
-                scope,
-                Some((&fuse, &name)),
-                &params,
-            )?);
+            out.push(
+                sub.build_plain_step(
+                    &s.value,
+                    span_of(s),
+                    format!("step {}", i + 1),
+                    phase,
+                    scope,
+                    Some((&fuse, &name)),
+                    &params,
+                )
+                .map_err(|e| e.with_note(&used_at))?,
+            );
         }
-        for p in &provides {
-            if !scope.names.contains(p) {
-                return Err(sub.err(
-                    Span::new(1, 1),
-                    format!("fixture `{name}` says it provides `{p}` but no step captures it"),
-                ));
+        for p in &fx.provides {
+            if !scope.names.contains(&p.value) {
+                return Err(sub
+                    .err(
+                        span_of(p),
+                        format!(
+                            "fixture `{name}` says it provides `{}` but no step captures it",
+                            p.value
+                        ),
+                    )
+                    .with_hint(format!(
+                        "capture it in a step (`capture: {{{}: $.id}}`), or remove it from `provides`",
+                        p.value
+                    ))
+                    .with_note(&used_at));
             }
         }
         Ok(out)
@@ -618,7 +782,9 @@ impl Loader<'_> {
                     ));
             }
             if reqwest_safe_header_name(k).is_none() {
-                return Err(self.err(span_of(v), format!("`{k}` is not a valid header name")));
+                return Err(self
+                    .err(span_of(v), format!("`{k}` is not a valid header name"))
+                    .with_hint(HEADER_HINT));
             }
             let t = self.template(v)?;
             self.check_vars(t.vars(), scope, span_of(v))?;
@@ -626,13 +792,12 @@ impl Loader<'_> {
         }
         let body = match (&r.json, &r.body) {
             (Some(_), Some(b)) => {
-                return Err(self.err(
-                    span_of(b),
-                    "a request has either `json` or `body`, not both",
-                ));
+                return Err(self
+                    .err(span_of(b), "a request has either `json` or `body`, not both")
+                    .with_hint("`json` sends a value as JSON; `body` sends text exactly as written (e.g. broken JSON)"));
             }
             (Some(j), None) => {
-                let t = ValueTemplate::parse(&j.value).map_err(|(_, m)| self.err(span_of(j), m))?;
+                let t = self.value_template(&j.value, span_of(j))?;
                 self.check_vars(t.vars().into_iter(), scope, span_of(j))?;
                 Some(Body::Json(t))
             }
@@ -648,7 +813,8 @@ impl Loader<'_> {
             Some(a) => match &a.value {
                 AuthFile::None => Auth::None,
                 AuthFile::Bearer(tok) => {
-                    let t = Template::parse(tok).map_err(|(_, m)| self.err(span_of(a), m))?;
+                    let t =
+                        Template::parse(tok).map_err(|e| self.template_err(span_of(a), tok, e))?;
                     self.check_vars(t.vars(), scope, span_of(a))?;
                     Auth::Bearer(t)
                 }
@@ -693,7 +859,7 @@ impl Loader<'_> {
         let mut json = Vec::new();
         for (path, v) in &e.json {
             let vspan = span_of(v);
-            let target = Template::parse(path).map_err(|(_, m)| self.err(vspan, m))?;
+            let target = Template::parse(path).map_err(|e| self.template_err(vspan, path, e))?;
             self.check_vars(target.vars(), scope, vspan)?;
             let parsed = self.parse_path_template(&target, vspan)?;
             let matchers = self.matchers(&v.value, vspan, scope)?;
@@ -708,7 +874,9 @@ impl Loader<'_> {
         for (name, v) in &e.headers {
             let vspan = span_of(v);
             if reqwest_safe_header_name(name).is_none() {
-                return Err(self.err(vspan, format!("`{name}` is not a valid header name")));
+                return Err(self
+                    .err(vspan, format!("`{name}` is not a valid header name"))
+                    .with_hint(HEADER_HINT));
             }
             let matchers = self.matchers(&v.value, vspan, scope)?;
             if matchers.iter().any(|m| {
@@ -747,9 +915,12 @@ impl Loader<'_> {
         span: Span,
         scope: &Scope,
     ) -> Result<Vec<super::Matcher>, LoadError> {
-        let ms = parse_matchers(v, span).map_err(|(m, h)| {
-            let e = self.err(span, m);
-            match h {
+        let ms = parse_matchers(v, span).map_err(|m| {
+            let e = match &m.key {
+                Some(k) => self.err_near(span, &[&format!("{k}:"), k], m.message),
+                None => self.err(span, m.message),
+            };
+            match m.hint {
                 Some(h) => e.with_hint(h),
                 None => e,
             }
@@ -777,33 +948,71 @@ impl Loader<'_> {
                 .and_then(|n| u16::try_from(n).ok())
                 .filter(|n| (100..=599).contains(n))
         };
-        let allowed = match &s.value {
-            Value::Array(items) if !items.is_empty() => {
-                items.iter().map(one).collect::<Option<Vec<u16>>>()
+        let list_hint = "where the docs allow several answers, list them: `status: [400, 409]`";
+        let refuse = |message: String, hint: &str| Err(self.err(span, message).with_hint(hint));
+        match &s.value {
+            Value::Array(items) if items.is_empty() => {
+                refuse("`status: []` allows no status at all".into(), list_hint)
             }
-            v => one(v).map(|n| vec![n]),
-        };
-        let allowed = allowed.ok_or_else(|| {
-            self.err(
-                span,
-                format!(
-                    "`status` must be an HTTP status (100-599) or a list of them; got {}",
-                    s.value
+            Value::Array(items) => {
+                let mut allowed = Vec::new();
+                for item in items {
+                    match one(item) {
+                        Some(n) => allowed.push(n),
+                        None => {
+                            let at = self.err_near(span, &[&item.to_string()], "").span;
+                            return Err(self
+                                .err(
+                                    at,
+                                    format!("`{item}` in `status` is not an HTTP status (100-599)"),
+                                )
+                                .with_hint(list_hint));
+                        }
+                    }
+                }
+                Ok(StatusSpec { allowed, span })
+            }
+            Value::String(t) if t.len() == 3 && t.ends_with("xx") => refuse(
+                format!("`status: {t}`: status classes are not supported"),
+                "list the statuses the docs allow, e.g. `status: [200, 201]`: a contract test names them",
+            ),
+            v => match one(v) {
+                Some(n) => Ok(StatusSpec {
+                    allowed: vec![n],
+                    span,
+                }),
+                None => refuse(
+                    format!("`status` must be an HTTP status (100-599) or a list of them; got {v}"),
+                    list_hint,
                 ),
-            )
-            .with_hint("where the docs allow several answers, list them: status: [400, 409]")
-        })?;
-        Ok(StatusSpec { allowed, span })
+            },
+        }
     }
 
     fn template(&self, s: &Spanned<String>) -> Result<Template, LoadError> {
-        Template::parse(&s.value).map_err(|(_, m)| self.err(span_of(s), m))
+        Template::parse(&s.value).map_err(|e| self.template_err(span_of(s), &s.value, e))
+    }
+
+    fn value_template(&self, v: &Value, span: Span) -> Result<ValueTemplate, LoadError> {
+        ValueTemplate::parse(v).map_err(|(offset, message)| match first_bad_string(v) {
+            Some((text, e)) => self.template_err(span, &text, e),
+            None => self.template_err(span, "", (offset, message)),
+        })
     }
 
     fn parse_path(&self, src: &str, span: Span) -> Result<JsonPath, LoadError> {
         JsonPath::parse(src).map_err(|e| {
+            let hint = if src.trim_start().starts_with('$') {
+                "JSONPath follows RFC 9535, e.g. $.value[0].id or $.value[?@.status == 'active']"
+                    .to_string()
+            } else {
+                format!(
+                    "a JSONPath starts at the root `$`: write `$.{}`",
+                    src.trim()
+                )
+            };
             self.err(span, format!("invalid JSONPath `{src}`: {e}"))
-                .with_hint("JSONPath follows RFC 9535, e.g. $.value[0].id or $.value[?@.status == 'active']")
+                .with_hint(hint)
         })
     }
 
@@ -837,6 +1046,20 @@ impl Loader<'_> {
         for v in vars {
             match v {
                 VarRef::Var(name) if !scope.names.contains(name) => {
+                    let at = [
+                        format!("{{{{ {name}"),
+                        format!("{{{{{name}"),
+                        format!("{{{{ vars.{name}"),
+                    ];
+                    let at: Vec<&str> = at.iter().map(String::as_str).collect();
+                    if let Some(captured) = self.later.get(name) {
+                        return Err(self
+                            .err_near(span, &at, format!("`{name}` is not captured yet at this point"))
+                            .with_hint(format!(
+                                "it is captured at line {}; a capture can be used only by the steps after the one that captures it",
+                                captured.line
+                            )));
+                    }
                     let mut known: Vec<&str> = scope.names.iter().map(String::as_str).collect();
                     known.sort_unstable();
                     let hint = match did_you_mean(name, known.iter().copied()) {
@@ -847,12 +1070,13 @@ impl Loader<'_> {
                         None => format!("defined at this point: {}", known.join(", ")),
                     };
                     return Err(self
-                        .err(span, format!("unknown variable `{name}`"))
+                        .err_near(span, &at, format!("unknown variable `{name}`"))
                         .with_hint(hint));
                 }
                 VarRef::Actor { actor, .. } if !scope.actors.contains(actor) => {
+                    let at = format!("actors.{actor}.");
                     return Err(self
-                        .err(span, format!("unknown actor `{actor}` in `{v}`"))
+                        .err_near(span, &[&at], format!("unknown actor `{actor}` in `{v}`"))
                         .with_hint(format!(
                             "the scenario's actors are {}",
                             scope.actors.join(", ")
@@ -862,6 +1086,43 @@ impl Loader<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// File stems of the fixtures in `dir`, sorted.
+fn fixture_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("yaml"))
+                .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+const HEADER_HINT: &str =
+    "header names are letters, digits and `-` (no spaces or colons), e.g. `client-request-id`";
+
+const IDENT_HINT: &str =
+    "use letters, digits, `_` and `-`, starting with a letter, e.g. `templateId`";
+
+/// The first string (or key) of a JSON value that is not a valid template.
+fn first_bad_string(v: &Value) -> Option<(String, (usize, String))> {
+    match v {
+        Value::String(s) => Template::parse(s).err().map(|e| (s.clone(), e)),
+        Value::Array(items) => items.iter().find_map(first_bad_string),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            Template::parse(k)
+                .err()
+                .map(|e| (k.clone(), e))
+                .or_else(|| first_bad_string(v))
+        }),
+        _ => None,
     }
 }
 
@@ -961,7 +1222,7 @@ steps:
     #[test]
     fn missing_fields_are_errors() {
         let e = err("name: x\nactors: [a]\n");
-        assert!(e.message.contains("missing field `steps`"), "{e}");
+        assert!(e.message.contains("the scenario has no `steps`"), "{e}");
     }
 
     #[test]
@@ -984,7 +1245,11 @@ steps:
             "$.canReceiveInvitations: {type: boolean}",
             "$.x: \"{{ flag }}\"",
         );
-        assert!(err(&text).message.contains("unknown variable `flag`"));
+        assert!(
+            err(&text)
+                .message
+                .contains("`flag` is not captured yet at this point")
+        );
     }
 
     #[test]

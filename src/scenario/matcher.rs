@@ -134,23 +134,38 @@ pub(crate) const MATCHER_KEYS: &[&str] = &[
 /// precision (fact sheet §11.9), and real services stamp the two times separately.
 pub const DEFAULT_OFFSET_TOLERANCE: Duration = Duration::from_secs(60);
 
-/// Parse the YAML value of one assertion into matchers. Errors carry a message and a hint.
-pub(crate) fn parse_matchers(
-    v: &Value,
-    span: Span,
-) -> Result<Vec<Matcher>, (String, Option<String>)> {
-    let template = |v: &Value| ValueTemplate::parse(v).map_err(|(_, m)| (m, None));
+/// Why a matcher object is refused, and which of its keys is at fault.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MatcherError {
+    pub message: String,
+    pub hint: Option<String>,
+    /// The key the error is about, to point at it in the source.
+    pub key: Option<String>,
+}
+
+type Refusal = (String, Option<String>);
+
+/// Parse the YAML value of one assertion into matchers.
+pub(crate) fn parse_matchers(v: &Value, span: Span) -> Result<Vec<Matcher>, MatcherError> {
+    let refuse = |key: Option<&str>| {
+        let key = key.map(str::to_string);
+        move |(message, hint): Refusal| MatcherError {
+            message,
+            hint,
+            key: key.clone(),
+        }
+    };
     let Value::Object(map) = v else {
         return Ok(vec![Matcher {
-            kind: MatcherKind::Equals(template(v)?),
+            kind: MatcherKind::Equals(template(v).map_err(refuse(None))?),
             span,
         }]);
     };
     if map.is_empty() {
-        return Err((
+        return Err(refuse(None)((
             "empty matcher object".into(),
             Some("write a value to compare with, or a matcher such as {type: string}".into()),
-        ));
+        )));
     }
     for key in map.keys() {
         if !MATCHER_KEYS.contains(&key.as_str()) {
@@ -162,137 +177,271 @@ pub(crate) fn parse_matchers(
                         MATCHER_KEYS.join(", ")
                     )
                 });
-            return Err((format!("unknown matcher `{key}`"), Some(hint)));
+            return Err(refuse(Some(key))((
+                format!("unknown matcher `{key}`"),
+                Some(hint),
+            )));
         }
     }
-    let mut out = Vec::new();
-    let mut push = |kind| out.push(Matcher { kind, span });
-    let flag = |key: &str, v: &Value| -> Result<bool, (String, Option<String>)> {
+    check_offset_parts(map).map_err(|(key, r)| refuse(Some(key))(r))?;
+    let mut out: Vec<(&str, Matcher)> = Vec::new();
+    for (key, val) in map {
+        if let Some(kind) = parse_one(key, val, map).map_err(refuse(Some(key)))? {
+            out.push((key.as_str(), Matcher { kind, span }));
+        }
+    }
+    check_conflicts(&out).map_err(|(key, r)| refuse(Some(key))(r))?;
+    Ok(out.into_iter().map(|(_, m)| m).collect())
+}
+
+fn template(v: &Value) -> Result<ValueTemplate, Refusal> {
+    ValueTemplate::parse(v).map_err(|(_, m)| (m, None))
+}
+
+/// `by` and `within` of an `offsetFrom`, checked first so an error points at them.
+fn check_offset_parts(map: &serde_json::Map<String, Value>) -> Result<(), (&'static str, Refusal)> {
+    if !map.contains_key("offsetFrom") {
+        return Ok(());
+    }
+    if let Some(by) = map.get("by") {
+        let text = by.as_str().ok_or_else(|| {
+            (
+                "by",
+                (
+                    format!("`by` takes a duration such as P14D; got {by}"),
+                    Some("a bare number has no unit: write e.g. `P14D` or `-P1D`".into()),
+                ),
+            )
+        })?;
+        parse_duration(text.strip_prefix('-').unwrap_or(text))
+            .map_err(|m| ("by", (format!("`by`: {m}"), None)))?;
+    }
+    if let Some(w) = map.get("within") {
+        let text = w.as_str().ok_or_else(|| {
+            (
+                "within",
+                (
+                    format!("`within` takes a duration such as PT1M; got {w}"),
+                    Some("a bare number has no unit: write e.g. `60s` or `PT1M`".into()),
+                ),
+            )
+        })?;
+        parse_duration(text).map_err(|m| ("within", (format!("`within`: {m}"), None)))?;
+    }
+    Ok(())
+}
+
+/// One key of a matcher object; `by` and `within` belong to `offsetFrom`.
+fn parse_one(
+    key: &str,
+    val: &Value,
+    map: &serde_json::Map<String, Value>,
+) -> Result<Option<MatcherKind>, Refusal> {
+    let flag = |v: &Value| -> Result<bool, Refusal> {
         v.as_bool()
             .ok_or_else(|| (format!("`{key}` takes true or false"), None))
     };
-    let count = |key: &str, v: &Value| -> Result<usize, (String, Option<String>)> {
+    let count = |v: &Value| -> Result<usize, Refusal> {
         v.as_u64()
             .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| (format!("`{key}` takes a non-negative integer"), None))
+            .ok_or_else(|| {
+                (
+                    format!("`{key}` takes a whole number, 0 or more; got {v}"),
+                    None,
+                )
+            })
     };
-    for (key, val) in map {
-        match key.as_str() {
-            "equals" => push(MatcherKind::Equals(template(val)?)),
-            "notEquals" => push(MatcherKind::NotEquals(template(val)?)),
-            "oneOf" => {
-                let Value::Array(items) = val else {
-                    return Err(("`oneOf` takes a list of values".into(), None));
-                };
-                push(MatcherKind::OneOf(
-                    items.iter().map(template).collect::<Result<_, _>>()?,
-                ));
-            }
-            "type" => {
-                let t = val.as_str().and_then(JsonType::parse).ok_or_else(|| {
-                    (
-                        format!("`type` must be one of string, number, integer, boolean, array, object, null; got {val}"),
-                        None,
-                    )
-                })?;
-                push(MatcherKind::Type(t));
-            }
-            "regex" => {
-                let src = val
-                    .as_str()
-                    .ok_or_else(|| ("`regex` takes a string".to_string(), None))?;
-                let re = regex::Regex::new(src).map_err(|e| {
-                    (
-                        format!(
-                            "invalid regex: {}",
-                            e.to_string()
-                                .lines()
-                                .last()
-                                .unwrap_or("syntax error")
-                                .trim()
-                        ),
-                        Some(
-                            "the syntax is Rust's `regex` crate (no look-around or backreferences)"
-                                .into(),
-                        ),
-                    )
-                })?;
-                push(MatcherKind::Regex(re));
-            }
-            "exists" => push(if flag(key, val)? {
-                MatcherKind::Exists
-            } else {
-                MatcherKind::Absent
-            }),
-            "absent" => push(if flag(key, val)? {
-                MatcherKind::Absent
-            } else {
-                MatcherKind::Exists
-            }),
-            "count" => push(MatcherKind::Count(count(key, val)?)),
-            "length" => push(MatcherKind::Length(count(key, val)?)),
-            "contains" => push(MatcherKind::Contains(template(val)?)),
-            "nonEmpty" => {
-                if flag(key, val)? {
-                    push(MatcherKind::NonEmpty);
-                } else {
-                    return Err(("`nonEmpty: false` checks nothing; remove it".into(), None));
-                }
-            }
-            "offsetFrom" => {
-                let from_src = val.as_str().ok_or_else(|| {
-                    (
-                        "`offsetFrom` takes a JSONPath ($…) or a template".to_string(),
-                        None,
-                    )
-                })?;
-                let from = if from_src.trim_start().starts_with('$') {
-                    let path = JsonPath::parse(from_src)
-                        .map_err(|e| (format!("invalid JSONPath `{from_src}`: {e}"), None))?;
-                    Operand::Path {
-                        source: from_src.to_string(),
-                        path,
-                    }
-                } else {
-                    Operand::Value(Template::parse(from_src).map_err(|(_, m)| (m, None))?)
-                };
-                let by_src = map.get("by").and_then(Value::as_str).ok_or_else(|| {
-                    (
-                        "`offsetFrom` needs `by`, a duration such as P14D".to_string(),
-                        None,
-                    )
-                })?;
-                let (negative, by_text) = match by_src.strip_prefix('-') {
-                    Some(rest) => (true, rest),
-                    None => (false, by_src),
-                };
-                let by = parse_duration(by_text).map_err(|m| (format!("`by`: {m}"), None))?;
-                let within = match map.get("within") {
-                    Some(w) => {
-                        let w = w.as_str().ok_or_else(|| {
-                            ("`within` takes a duration such as PT1M".to_string(), None)
-                        })?;
-                        parse_duration(w).map_err(|m| (format!("`within`: {m}"), None))?
-                    }
-                    None => DEFAULT_OFFSET_TOLERANCE,
-                };
-                push(MatcherKind::DateOffset {
-                    from,
-                    by,
-                    negative,
-                    within,
-                });
-            }
-            "by" | "within" if !map.contains_key("offsetFrom") => {
+    Ok(Some(match key {
+        "equals" => MatcherKind::Equals(template(val)?),
+        "notEquals" => MatcherKind::NotEquals(template(val)?),
+        "oneOf" => {
+            let Value::Array(items) = val else {
                 return Err((
-                    format!("`{key}` belongs to `offsetFrom`"),
-                    Some("write {offsetFrom: $.start, by: P14D}".into()),
+                    format!("`oneOf` takes a list of values; got {val}"),
+                    Some(
+                        "write e.g. `oneOf: [pending, active]`; for one value write it alone"
+                            .into(),
+                    ),
+                ));
+            };
+            MatcherKind::OneOf(items.iter().map(template).collect::<Result<_, _>>()?)
+        }
+        "type" => {
+            let t = val.as_str().and_then(JsonType::parse).ok_or_else(|| {
+                let suggestion = match val.as_str().unwrap_or("") {
+                    "bool" => Some("boolean"),
+                    "int" | "long" => Some("integer"),
+                    "str" | "text" => Some("string"),
+                    "float" | "double" | "decimal" => Some("number"),
+                    "list" | "sequence" => Some("array"),
+                    "map" | "dict" | "mapping" => Some("object"),
+                    _ => None,
+                };
+                (
+                    format!("`type` must be one of string, number, integer, boolean, array, object, null; got {val}"),
+                    suggestion.map(|s| format!("did you mean `{s}`? the names are JSON's")),
+                )
+            })?;
+            MatcherKind::Type(t)
+        }
+        "regex" => {
+            let src = val.as_str().ok_or_else(|| {
+                (
+                    format!("`regex` takes a string; got {val}"),
+                    Some("quote the pattern: `regex: \"^[0-9]+$\"`".into()),
+                )
+            })?;
+            let re = regex::Regex::new(src).map_err(|e| {
+                (
+                    format!(
+                        "invalid regex: {}",
+                        e.to_string()
+                            .lines()
+                            .last()
+                            .unwrap_or("syntax error")
+                            .trim()
+                            .trim_start_matches("error: ")
+                    ),
+                    Some(
+                        "the syntax is Rust's `regex` crate (no look-around or backreferences)"
+                            .into(),
+                    ),
+                )
+            })?;
+            MatcherKind::Regex(re)
+        }
+        "exists" => {
+            if flag(val)? {
+                MatcherKind::Exists
+            } else {
+                MatcherKind::Absent
+            }
+        }
+        "absent" => {
+            if flag(val)? {
+                MatcherKind::Absent
+            } else {
+                MatcherKind::Exists
+            }
+        }
+        "count" => MatcherKind::Count(count(val)?),
+        "length" => MatcherKind::Length(count(val)?),
+        "contains" => MatcherKind::Contains(template(val)?),
+        "nonEmpty" => {
+            if flag(val)? {
+                MatcherKind::NonEmpty
+            } else {
+                return Err((
+                    "`nonEmpty: false` checks nothing".into(),
+                    Some("remove it, or write `length: 0` for an empty value".into()),
                 ));
             }
-            _ => {}
+        }
+        "offsetFrom" => {
+            let from_src = val.as_str().ok_or_else(|| {
+                (
+                    "`offsetFrom` takes a JSONPath ($…) or a template".to_string(),
+                    None,
+                )
+            })?;
+            let from = if from_src.trim_start().starts_with('$') {
+                let path = JsonPath::parse(from_src).map_err(|e| {
+                    (
+                        format!("invalid JSONPath `{from_src}`: {e}"),
+                        Some("JSONPath follows RFC 9535, e.g. $.requestDateTime".into()),
+                    )
+                })?;
+                Operand::Path {
+                    source: from_src.to_string(),
+                    path,
+                }
+            } else {
+                Operand::Value(Template::parse(from_src).map_err(|(_, m)| (m, None))?)
+            };
+            let by_src = map.get("by").and_then(Value::as_str).ok_or_else(|| {
+                (
+                    "`offsetFrom` needs `by`, a duration such as P14D".to_string(),
+                    Some("write e.g. `{offsetFrom: $.requestDateTime, by: P14D}`".into()),
+                )
+            })?;
+            let (negative, by_text) = match by_src.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, by_src),
+            };
+            let by = parse_duration(by_text).map_err(|m| (format!("`by`: {m}"), None))?;
+            let within = match map.get("within") {
+                Some(w) => {
+                    let w = w.as_str().ok_or_else(|| {
+                        (
+                            format!("`within` takes a duration such as PT1M; got {w}"),
+                            Some("a bare number has no unit: write e.g. `60s` or `PT1M`".into()),
+                        )
+                    })?;
+                    parse_duration(w).map_err(|m| (format!("`within`: {m}"), None))?
+                }
+                None => DEFAULT_OFFSET_TOLERANCE,
+            };
+            MatcherKind::DateOffset {
+                from,
+                by,
+                negative,
+                within,
+            }
+        }
+        "by" | "within" if !map.contains_key("offsetFrom") => {
+            return Err((
+                format!("`{key}` belongs to `offsetFrom`"),
+                Some("write {offsetFrom: $.start, by: P14D}".into()),
+            ));
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// Matchers of one object that can never hold together.
+fn check_conflicts<'k>(ms: &[(&'k str, Matcher)]) -> Result<(), (&'k str, Refusal)> {
+    let absent = ms
+        .iter()
+        .find(|(_, m)| matches!(m.kind, MatcherKind::Absent));
+    let exists = ms
+        .iter()
+        .find(|(_, m)| matches!(m.kind, MatcherKind::Exists));
+    if let (Some((a, _)), Some((e, _))) = (absent, exists) {
+        return Err((
+            a,
+            (
+                format!("`{e}` and `{a}` contradict each other"),
+                Some("keep one: the value is either there or not".into()),
+            ),
+        ));
+    }
+    if let Some((a, _)) = absent
+        && let Some((other, _)) = ms.iter().find(|(_, m)| !m.kind.is_node_set())
+    {
+        return Err((
+            other,
+            (
+                format!(
+                    "`{a}` cannot be combined with `{other}`: an absent value has nothing to check"
+                ),
+                Some("keep one of them".into()),
+            ),
+        ));
+    }
+    for (k, m) in ms {
+        if let MatcherKind::Count(n) = m.kind
+            && ((n == 0 && exists.is_some()) || (n > 0 && absent.is_some()))
+        {
+            return Err((
+                k,
+                (
+                    format!("`count: {n}` contradicts the other matchers of this path"),
+                    Some("keep one of them".into()),
+                ),
+            ));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -313,7 +462,7 @@ mod tests {
                     })
                     .collect()
             })
-            .unwrap_or_else(|e| vec![format!("ERR {}", e.0)])
+            .unwrap_or_else(|e| vec![format!("ERR {}", e.message)])
     }
 
     #[test]
@@ -345,7 +494,19 @@ mod tests {
         let e = parse_matchers(&json!({"tpye": "string"}), Span::default())
             .err()
             .unwrap_or_default();
-        assert_eq!(e.1.as_deref(), Some("did you mean `type`?"));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `type`?"));
+        assert_eq!(e.key.as_deref(), Some("tpye"));
+    }
+
+    #[test]
+    fn contradicting_matchers_are_errors() {
+        assert!(kinds(json!({"exists": true, "absent": true}))[0].starts_with("ERR"));
+        assert!(kinds(json!({"absent": true, "type": "string"}))[0].starts_with("ERR"));
+        assert!(kinds(json!({"exists": true, "count": 0}))[0].starts_with("ERR"));
+        assert_eq!(
+            kinds(json!({"exists": true, "type": "string"})),
+            vec!["Exists", "Type"]
+        );
     }
 
     #[test]

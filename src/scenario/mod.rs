@@ -12,6 +12,7 @@ mod load;
 mod matcher;
 mod model;
 mod template;
+mod yaml;
 
 pub use duration::parse_duration;
 pub use error::{LoadError, Span};

@@ -162,6 +162,13 @@ fn parse_ref(expr: &str) -> Result<VarRef, String> {
     if expr.is_empty() {
         return Err("empty placeholder `{{ }}`".into());
     }
+    if let Some((name, filter)) = expr.split_once('|') {
+        return Err(format!(
+            "filters such as `| {}` are not supported; a placeholder holds only a name such as `{}`",
+            filter.trim(),
+            name.trim()
+        ));
+    }
     let segs: Vec<&str> = expr.split('.').collect();
     if segs.iter().any(|s| !is_ident(s)) {
         return Err(format!(
