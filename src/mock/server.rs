@@ -6,8 +6,8 @@
 //! dropping a `MockServer` never drops a runtime inside an async context.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration as StdDuration;
 
@@ -168,7 +168,8 @@ fn respond(
 pub struct MockServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
-    stopped: Option<mpsc::Receiver<()>>,
+    /// Signalled when the server thread is done; in a mutex so `MockServer` is `Sync`.
+    stopped: Option<Mutex<mpsc::Receiver<()>>>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -197,7 +198,7 @@ impl MockServer {
             Ok(Ok(())) => Ok(MockServer {
                 addr,
                 shutdown: Some(shutdown_tx),
-                stopped: Some(stopped_rx),
+                stopped: Some(Mutex::new(stopped_rx)),
                 thread: Some(thread),
             }),
             Ok(Err(e)) => {
@@ -233,6 +234,7 @@ impl Drop for MockServer {
         let finished = self
             .stopped
             .take()
+            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
             .is_some_and(|rx| rx.recv_timeout(SHUTDOWN_WAIT).is_ok());
         if let Some(t) = self.thread.take()
             && finished
