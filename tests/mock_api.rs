@@ -433,6 +433,15 @@ async fn malformed_bearer_values_are_401() {
 }
 
 /// (what, token, method, path, body, expected status)
+type PermissionCase = (
+    &'static str,
+    String,
+    &'static str,
+    &'static str,
+    Option<Value>,
+    u16,
+);
+
 #[tokio::test]
 async fn permission_matrix_of_fact_sheet_section_5() {
     let api = Api::start(&[]);
@@ -445,7 +454,7 @@ async fn permission_matrix_of_fact_sheet_section_5() {
     );
     let no_role = token(&t, Some(&all_rw()), None, &[]);
     let settings = json!({"canReceiveInvitations": true});
-    let cases: Vec<(&str, String, &str, &str, Option<Value>, u16)> = vec![
+    let cases: Vec<PermissionCase> = vec![
         (
             "admin writes settings",
             admin(&t),
@@ -1002,10 +1011,13 @@ async fn a_second_accepted_request_updates_the_live_relationship_in_place() {
     assert_eq!(list[0]["policySnapshot"]["policyId"], json!(second));
 }
 
+/// (who: g/d, status sent, expected status)
+type TerminationStep = (&'static str, &'static str, u16);
+
 /// Termination sequences: each step is (who: g/d, status, expected).
 #[tokio::test]
 async fn relationship_termination_rules() {
-    let cases: Vec<(&str, Vec<(&str, &str, u16)>)> = vec![
+    let cases: Vec<(&str, Vec<TerminationStep>)> = vec![
         (
             "governed terminates directly",
             vec![("d", "terminated", 200)],
