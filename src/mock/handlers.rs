@@ -675,10 +675,10 @@ impl App {
             && now >= r.expires
             && !f.has(Fault::ExpiredRequestAcceptable)
         {
-            return Err(GraphError::conflict(format!(
-                "The governance request expired at {}; ask the governing tenant for a new one.",
-                clock::format_time(r.expires, true)
-            )));
+            // No instant in the message: the entity's expirationDateTime says when.
+            return Err(GraphError::conflict(
+                "The governance request has expired; the governing tenant must send a new one.",
+            ));
         }
         let (governing, governed, snapshot) =
             (r.governing.clone(), r.governed.clone(), r.snapshot.clone());
