@@ -7,6 +7,10 @@
 //! refused on every write ("Application: Not supported") and allowed on reads only
 //! when the operation lists an application permission and the token carries it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 
@@ -19,7 +23,7 @@ use crate::contract::{self, Access, MockClaims, Operation, RoleSet};
 pub(crate) fn authenticate(
     headers: &HeaderMap,
     faults: FaultSet,
-) -> Result<MockClaims, GraphError> {
+) -> Result<Arc<MockClaims>, GraphError> {
     let missing = || {
         if faults.has(Fault::NoUnauthorizedWithoutToken) {
             GraphError::denied("Insufficient privileges to complete the operation.")
@@ -43,12 +47,17 @@ pub(crate) fn authenticate(
     if token.is_empty() {
         return Err(missing());
     }
+    if let Some(hit) = cached(token) {
+        return Ok(hit);
+    }
     match contract::decode_mock_token(token) {
         Ok(mut claims) => {
             claims.tid = claims.tid.trim().to_ascii_lowercase();
+            let claims = Arc::new(claims);
+            remember(token, &claims);
             Ok(claims)
         }
-        Err(_) if faults.has(Fault::MalformedTokenAccepted) => Ok(MockClaims {
+        Err(_) if faults.has(Fault::MalformedTokenAccepted) => Ok(Arc::new(MockClaims {
             tid: token
                 .chars()
                 .take(64)
@@ -58,11 +67,34 @@ pub(crate) fn authenticate(
             roles: None,
             wids: vec![contract::roles::TENANT_GOVERNANCE_ADMINISTRATOR.to_string()],
             tenant_name: None,
-        }),
+        })),
         Err(e) => Err(GraphError::unauthenticated(format!(
             "IDX14100: JWT is not well formed: {e}."
         ))),
     }
+}
+
+/// Decoded tokens, per worker thread: clients send the same token again and again, and
+/// decoding is two base64 and two JSON parses. Bounded; cleared when full. Only valid
+/// tokens are kept, so faults (which act on invalid ones) are unaffected.
+const TOKEN_CACHE_SIZE: usize = 512;
+
+thread_local! {
+    static TOKENS: RefCell<HashMap<Box<str>, Arc<MockClaims>>> = RefCell::new(HashMap::new());
+}
+
+fn cached(token: &str) -> Option<Arc<MockClaims>> {
+    TOKENS.with(|c| c.borrow().get(token).cloned())
+}
+
+fn remember(token: &str, claims: &Arc<MockClaims>) {
+    TOKENS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= TOKEN_CACHE_SIZE {
+            c.clear();
+        }
+        c.insert(token.into(), claims.clone());
+    });
 }
 
 /// Whether the claims allow the operation; 403 `Authorization_RequestDenied` if not.
@@ -188,7 +220,7 @@ mod tests {
     fn a_good_token_yields_lower_case_tid() {
         let t = mint_mock_token(&json!({"tid": "ABC", "scp": "x"}));
         let c = authenticate(&headers(Some(&format!("Bearer {t}"))), FaultSet::default());
-        assert_eq!(c.map(|c| c.tid).ok().as_deref(), Some("abc"));
+        assert_eq!(c.map(|c| c.tid.clone()).ok().as_deref(), Some("abc"));
         let c = authenticate(&headers(Some(&format!("bearer {t}"))), FaultSet::default());
         assert!(c.is_ok());
     }

@@ -19,14 +19,37 @@ pub(crate) fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// `2026-01-01T18:25:09.4212828Z`: seven fractional digits as Graph writes them.
-/// `zone` false drops the `Z` (the fault `date-without-zone`).
+/// `zone` false drops the `Z` (the fault `date-without-zone`). Written field by field:
+/// it runs for every timestamp of every answer, and chrono's `format` re-parses its
+/// pattern each time.
 pub(crate) fn format_time(t: DateTime<Utc>, zone: bool) -> String {
+    use chrono::Datelike;
+    let mut buf = [0u8; 28];
     let ticks = (t.nanosecond() % 1_000_000_000) / 100;
-    let mut s = format!("{}.{ticks:07}", t.format("%Y-%m-%dT%H:%M:%S"));
-    if zone {
-        s.push('Z');
+    // Years outside 0..=9999 cannot occur: the clock stays within a century of now.
+    let fields: [(u32, usize); 7] = [
+        (t.year().clamp(0, 9999) as u32, 4),
+        (t.month(), 2),
+        (t.day(), 2),
+        (t.hour(), 2),
+        (t.minute(), 2),
+        (t.second(), 2),
+        (ticks, 7),
+    ];
+    let seps = [b'-', b'-', b'T', b':', b':', b'.', b'Z'];
+    let mut at = 0;
+    for ((value, width), sep) in fields.into_iter().zip(seps) {
+        let mut v = value;
+        for i in (0..width).rev() {
+            buf[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        at += width;
+        buf[at] = sep;
+        at += 1;
     }
-    s
+    let len = if zone { at } else { at - 1 };
+    String::from_utf8_lossy(&buf[..len]).into_owned()
 }
 
 /// `innerError.date`: Graph writes it without fraction and without zone.

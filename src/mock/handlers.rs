@@ -6,7 +6,8 @@
 //! (400 unknown segment / 405 wrong method) → permission (403) → query options (400)
 //! → body (400/415) → existence and party (404) → who may do it (403) → state (409).
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::borrow::Cow;
+use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
@@ -55,7 +56,9 @@ impl Reply {
 
 /// The mock: its state, its faults and whether control endpoints are on.
 pub(crate) struct App {
-    store: Mutex<Store>,
+    /// One lock for all state, held briefly: reads share it, so concurrent GETs never
+    /// wait for each other; writes are serialised (two racing accepts: one wins).
+    store: RwLock<Store>,
     pub faults: FaultSet,
     control: bool,
 }
@@ -311,16 +314,20 @@ fn visible<'s, T: Shared>(
 impl App {
     pub fn new(faults: &[Fault], control: bool) -> Self {
         App {
-            store: Mutex::new(Store::default()),
+            store: RwLock::new(Store::default()),
             faults: FaultSet::new(faults),
             control,
         }
     }
 
-    /// The store; a panic while holding it cannot happen by design, but if one ever
-    /// did, later requests still get the (consistent at statement level) data.
-    fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The store for reading. A panic while holding the lock cannot happen by design;
+    /// if one ever did, later requests still get the data (each change is one statement).
+    fn read(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn render<'s>(&self, store: &'s Store) -> Render<'s> {
@@ -331,18 +338,17 @@ impl App {
     }
 
     /// Prefix `@odata.context` (unless the fault drops it).
-    fn entity(&self, status: u16, base: &str, context: &str, m: Map<String, Value>) -> Reply {
-        let mut out = Map::new();
+    fn entity(&self, status: u16, base: &str, context: &str, mut m: Map<String, Value>) -> Reply {
         if !self.faults.has(Fault::MissingOdataContext) {
-            out.insert(
+            m.shift_insert(
+                0,
                 "@odata.context".into(),
                 Value::String(format!("{base}/$metadata#{context}")),
             );
         }
-        out.extend(m);
         Reply {
             status,
-            body: Some(Value::Object(out)),
+            body: Some(Value::Object(m)),
             location: None,
         }
     }
@@ -431,13 +437,12 @@ impl App {
             .split('/')
             .filter(|s| !s.is_empty())
             .map(decode_path_segment)
-            .collect::<Option<Vec<String>>>()
+            .collect::<Option<Vec<Cow<'_, str>>>>()
             .ok_or_else(|| {
                 GraphError::bad_request("The path is not valid percent-encoded UTF-8.")
             })?;
-        let path = format!("/{}", segments.join("/"));
-        let Some(op) = contract::find_operation(inc.method, &path) else {
-            return Err(no_route(inc.method, &path, &segments));
+        let Some(op) = route(inc.method, &segments) else {
+            return Err(no_route(inc.method, &segments));
         };
         auth::authorize(&claims, op, self.faults)?;
         let id = id_segment(op, &segments).unwrap_or("");
@@ -461,37 +466,45 @@ impl App {
             inc,
             base: &base,
         };
+        let name = claims.tenant_name.as_deref();
+        if !self.read().is_current(&claims.tid, name) {
+            self.lock().touch(&claims.tid, name);
+        }
+        if !op.access.is_write() {
+            let store = self.read();
+            return match op.number {
+                1 => self.list_requests(&store, &call),
+                3 => self.get_request(&store, &call),
+                5 => self.list_invitations(&store, &call),
+                7 => self.get_invitation(&store, &call),
+                9 => self.list_relationships(&store, &call),
+                10 => self.get_relationship(&store, &call),
+                12 => self.list_templates(&store, &call),
+                14 => self.get_template(&store, &call),
+                17 => self.get_settings(&store, &call),
+                20 => self.list_related_tenants(&store, &call),
+                21 => self.get_related_tenant(&store, &call),
+                23 => self.related_tenants_refresh_status(&store, &call),
+                _ => Err(not_implemented(op)),
+            };
+        }
         let mut store = self.lock();
-        store.touch(&claims.tid, claims.tenant_name.as_deref());
+        // The tenant may have been created between the two locks by another request; a
+        // second touch is a no-op then, and makes sure it exists otherwise.
+        store.touch(&claims.tid, name);
         match op.number {
-            1 => self.list_requests(&store, &call),
             2 => self.create_request(&mut store, &call),
-            3 => self.get_request(&store, &call),
             4 => self.update_request(&mut store, &call),
-            5 => self.list_invitations(&store, &call),
             6 => self.create_invitation(&mut store, &call),
-            7 => self.get_invitation(&store, &call),
             8 => self.delete_invitation(&mut store, &call),
-            9 => self.list_relationships(&store, &call),
-            10 => self.get_relationship(&store, &call),
             11 => self.update_relationship(&mut store, &call),
-            12 => self.list_templates(&store, &call),
             13 => self.create_template(&mut store, &call),
-            14 => self.get_template(&store, &call),
             15 => self.update_template(&mut store, &call),
             16 => self.delete_template(&mut store, &call),
-            17 => self.get_settings(&store, &call),
             18 => self.update_settings(&mut store, &call),
             19 => self.enable_related_tenants(&mut store, &call),
-            20 => self.list_related_tenants(&store, &call),
-            21 => self.get_related_tenant(&store, &call),
             22 => self.refresh_related_tenants(&mut store, &call),
-            23 => self.related_tenants_refresh_status(&store, &call),
-            _ => Err(GraphError::new(
-                501,
-                "NotImplemented",
-                format!("{} is not implemented by the mock.", op.name),
-            )),
+            _ => Err(not_implemented(op)),
         }
     }
 
@@ -1319,7 +1332,7 @@ impl App {
     /// everyone. A token that is present must be valid.
     fn control_caller(&self, inc: &Incoming<'_>) -> Result<Option<String>, GraphError> {
         if inc.headers.contains_key(axum::http::header::AUTHORIZATION) {
-            auth::authenticate(inc.headers, FaultSet::default()).map(|c| Some(c.tid))
+            auth::authenticate(inc.headers, FaultSet::default()).map(|c| Some(c.tid.clone()))
         } else {
             Ok(None)
         }
@@ -1425,6 +1438,14 @@ fn clock_answer(store: &Store, tid: Option<&str>) -> Value {
     }
 }
 
+fn not_implemented(op: &Operation) -> GraphError {
+    GraphError::new(
+        501,
+        "NotImplemented",
+        format!("{} is not implemented by the mock.", op.name),
+    )
+}
+
 fn display_name(x: &Value) -> Result<String, GraphError> {
     let s = v::string(x, "displayName")?;
     if s.trim().is_empty() {
@@ -1459,13 +1480,18 @@ fn without(list: &[&'static str], drop: &str) -> Vec<&'static str> {
     list.iter().copied().filter(|k| *k != drop).collect()
 }
 
-/// One path segment, percent-decoded (`+` stays a plus in paths), with the
-/// namespace-qualified form of bound operations reduced as `find_operation` does.
-fn decode_path_segment(s: &str) -> Option<String> {
+/// One path segment, percent-decoded (`+` stays a plus in paths); borrowed when there
+/// is nothing to decode, which is nearly always.
+fn decode_path_segment(s: &str) -> Option<Cow<'_, str>> {
+    if !s.contains('%') {
+        return Some(Cow::Borrowed(s));
+    }
     let plus_safe = s.replace('+', "%2B");
-    odata::percent_decode(&plus_safe)
+    odata::percent_decode(&plus_safe).map(Cow::Owned)
 }
 
+/// The namespace-qualified form of a bound operation reduced to its short name, as
+/// `contract::find_operation` does (§12 A1).
 fn normalise(segment: &str) -> &str {
     let qualified = segment
         .strip_prefix(contract::NAMESPACE)
@@ -1474,33 +1500,66 @@ fn normalise(segment: &str) -> &str {
     qualified.strip_suffix("()").unwrap_or(qualified)
 }
 
+/// Path templates of `contract::OPERATIONS`, split once.
+fn templates() -> &'static [(&'static Operation, Vec<&'static str>)] {
+    static T: OnceLock<Vec<(&'static Operation, Vec<&'static str>)>> = OnceLock::new();
+    T.get_or_init(|| {
+        contract::OPERATIONS
+            .iter()
+            .map(|op| (op, op.path.split('/').filter(|s| !s.is_empty()).collect()))
+            .collect()
+    })
+}
+
+fn template_matches(tpl: &[&str], segments: &[Cow<'_, str>], allow_id: bool) -> bool {
+    tpl.len() == segments.len()
+        && tpl.iter().zip(segments).all(|(t, s)| {
+            if *t == "{id}" {
+                allow_id
+            } else {
+                *t == normalise(s)
+            }
+        })
+}
+
+/// The operation at this method and path: `contract::find_operation`'s rules (literal
+/// segments win over `{id}`), without its per-call allocations: this runs on every
+/// request.
+fn route(method: &str, segments: &[Cow<'_, str>]) -> Option<&'static Operation> {
+    let same = |op: &Operation| op.method.eq_ignore_ascii_case(method);
+    let t = templates();
+    t.iter()
+        .find(|(op, tpl)| same(op) && template_matches(tpl, segments, false))
+        .or_else(|| {
+            t.iter()
+                .find(|(op, tpl)| same(op) && template_matches(tpl, segments, true))
+        })
+        .map(|(op, _)| *op)
+}
+
 /// The `{id}` segment of a matched operation.
-fn id_segment<'a>(op: &Operation, segments: &'a [String]) -> Option<&'a str> {
+fn id_segment<'a>(op: &Operation, segments: &'a [Cow<'_, str>]) -> Option<&'a str> {
     op.path
         .split('/')
         .filter(|s| !s.is_empty())
         .zip(segments)
         .find(|(t, _)| *t == "{id}")
-        .map(|(_, s)| s.as_str())
+        .map(|(_, s)| s.as_ref())
 }
 
 /// No operation at this method and path: 405 if another method is offered there,
 /// else Graph's 400 naming the first segment no resource has.
-fn no_route(method: &str, path: &str, segments: &[String]) -> GraphError {
+fn no_route(method: &str, segments: &[Cow<'_, str>]) -> GraphError {
     let allowed: Vec<&str> = ["GET", "POST", "PATCH", "DELETE"]
         .into_iter()
-        .filter(|m| contract::find_operation(m, path).is_some())
+        .filter(|m| route(m, segments).is_some())
         .collect();
     if !allowed.is_empty() {
         return GraphError::method_not_allowed(method, allowed.join(", "));
     }
-    let templates: Vec<Vec<&str>> = contract::OPERATIONS
-        .iter()
-        .map(|op| op.path.split('/').filter(|s| !s.is_empty()).collect())
-        .collect();
     let unknown = (0..segments.len())
         .find(|&k| {
-            !templates.iter().any(|t| {
+            !templates().iter().any(|(_, t)| {
                 t.len() > k
                     && t.iter()
                         .zip(&segments[..=k])
@@ -1509,7 +1568,7 @@ fn no_route(method: &str, path: &str, segments: &[String]) -> GraphError {
         })
         .and_then(|k| segments.get(k))
         .or(segments.last())
-        .map(String::as_str)
+        .map(|s| s.as_ref())
         .unwrap_or("");
     GraphError::bad_request(format!("Resource not found for the segment '{unknown}'."))
 }
@@ -1518,17 +1577,48 @@ fn no_route(method: &str, path: &str, segments: &[String]) -> GraphError {
 mod tests {
     use super::*;
 
-    fn segs(p: &str) -> Vec<String> {
+    fn segs(p: &str) -> Vec<Cow<'_, str>> {
         p.split('/')
             .filter(|s| !s.is_empty())
-            .map(str::to_string)
+            .map(Cow::Borrowed)
             .collect()
+    }
+
+    #[test]
+    fn routing_agrees_with_contract_find_operation() {
+        let paths = [
+            "/directory/tenantGovernance",
+            "/directory/tenantGovernance/settings",
+            "/directory/tenantGovernance/settings/enableRelatedTenants",
+            "/directory/tenantGovernance/settings/microsoft.graph.tenantGovernanceServices.enableRelatedTenants",
+            "/directory/tenantGovernance/governanceRequests",
+            "/directory/tenantGovernance/governanceRequests/x",
+            "/directory/tenantGovernance/governanceRequests/x/y",
+            "/directory/tenantGovernance/governanceInvitations/x",
+            "/directory/tenantGovernance/governanceRelationships",
+            "/directory/tenantGovernance/governanceRelationships/x",
+            "/directory/tenantGovernance/governancePolicyTemplates/default",
+            "/directory/tenantGovernance/relatedTenants",
+            "/directory/tenantGovernance/relatedTenants/refresh",
+            "/directory/tenantGovernance/relatedTenants/refreshStatus",
+            "/directory/tenantGovernance/relatedTenants/microsoft.graph.tenantGovernanceServices.refreshStatus()",
+            "/directory/tenantGovernance/relatedTenants/abc",
+            "/directory/elsewhere",
+            "/me",
+        ];
+        for path in paths {
+            for method in ["GET", "POST", "PATCH", "DELETE", "PUT", "HEAD"] {
+                let ours = route(method, &segs(path)).map(|o| o.number);
+                let theirs = contract::find_operation(method, path).map(|o| o.number);
+                assert_eq!(ours, theirs, "{method} {path}");
+            }
+        }
     }
 
     #[test]
     fn wrong_method_on_a_known_path_is_405_with_allow() {
         let p = "/directory/tenantGovernance/governanceRequests/x";
-        let e = no_route("DELETE", p, &segs(p));
+        let e = no_route("DELETE", &segs(p));
         assert_eq!(e.status, 405);
         assert_eq!(e.allow.as_deref(), Some("GET, PATCH"));
     }
@@ -1542,7 +1632,7 @@ mod tests {
             ("/directory/tenantGovernance/governanceRequests/x/y", "y"),
         ];
         for (p, seg) in cases {
-            let e = no_route("GET", p, &segs(p));
+            let e = no_route("GET", &segs(p));
             assert_eq!(e.status, 400, "{p}");
             assert!(
                 e.message.contains(&format!("'{seg}'")),

@@ -441,6 +441,10 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
         match bytes[i] {
             b'%' => {
                 let hex = s.get(i + 1..i + 3)?;
+                // from_str_radix alone would take a sign ("%+1").
+                if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
                 out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 3;
             }
@@ -651,6 +655,8 @@ mod tests {
         assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
         assert_eq!(percent_decode("a+b%20c").as_deref(), Some("a b c"));
         assert!(percent_decode("%zz").is_none());
+        assert!(percent_decode("%+1").is_none());
+        assert!(percent_decode("%4").is_none());
         assert!(percent_decode("%e2%28").is_none());
     }
 }

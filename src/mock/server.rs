@@ -5,9 +5,11 @@
 //! plain sync code and from inside another runtime (via `spawn_blocking`) alike, and
 //! dropping a `MockServer` never drops a runtime inside an async context.
 
+use std::cell::RefCell;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration as StdDuration;
 
@@ -47,7 +49,7 @@ pub fn router(opts: MockOptions) -> axum::Router {
 
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = next_request_id();
     let client_request_id = parts
         .headers
         .get(&CLIENT_REQUEST_ID)
@@ -83,21 +85,19 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
 fn origin(uri: &axum::http::Uri, headers: &HeaderMap) -> String {
     let host = uri
         .authority()
-        .map(|a| a.as_str().to_string())
-        .or_else(|| {
-            headers
-                .get(HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_string)
-        })
+        .map(|a| a.as_str())
+        .or_else(|| headers.get(HOST).and_then(|h| h.to_str().ok()))
         .filter(|h| {
             !h.is_empty()
                 && h.len() <= 255
                 && h.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
-        .unwrap_or_else(|| "localhost".to_string());
-    format!("http://{host}")
+        .unwrap_or("localhost");
+    let mut out = String::with_capacity(7 + host.len());
+    out.push_str("http://");
+    out.push_str(host);
+    out
 }
 
 fn respond(
@@ -137,7 +137,7 @@ fn respond(
     if let Ok(v) = HeaderValue::from_str(&client_request_id) {
         h.insert(CLIENT_REQUEST_ID.clone(), v);
     }
-    if let Ok(v) = HeaderValue::from_str(&clock::http_date(now)) {
+    if let Some(v) = date_header(now) {
         h.insert(axum::http::header::DATE, v);
     }
     h.insert(
@@ -151,7 +151,11 @@ fn respond(
         h.insert(axum::http::header::ALLOW, allow);
     }
     if let Some(body) = body {
-        let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+        // Sized for a typical entity, so the buffer does not grow step by step.
+        let mut bytes = Vec::with_capacity(2048);
+        if serde_json::to_writer(&mut bytes, &body).is_err() {
+            bytes = b"{}".to_vec();
+        }
         let ct = if f.has(Fault::ContentTypeTextPlain) {
             "text/plain; charset=utf-8"
         } else {
@@ -162,6 +166,47 @@ fn respond(
         *resp.body_mut() = Body::from(bytes);
     }
     resp
+}
+
+/// A fresh request id: GUID-shaped (version 4 bits set), unique within the process
+/// (a counter mixed with a random seed), without a system call per request.
+fn next_request_id() -> String {
+    static SEED: OnceLock<u64> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let seed = *SEED.get_or_init(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let hi = splitmix64(seed ^ n);
+    let lo = splitmix64(hi ^ n.rotate_left(32) ^ 0x9e37_79b9_7f4a_7c15);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&hi.to_be_bytes());
+    bytes[8..].copy_from_slice(&lo.to_be_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
+/// A bijective 64-bit mixer (SplitMix64's finaliser): distinct counters give distinct ids.
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The `Date` header, formatted once per second per worker thread.
+fn date_header(now: chrono::DateTime<chrono::Utc>) -> Option<HeaderValue> {
+    thread_local! {
+        static DATE: RefCell<(i64, Option<HeaderValue>)> = const { RefCell::new((i64::MIN, None)) };
+    }
+    DATE.with(|d| {
+        let mut d = d.borrow_mut();
+        let second = now.timestamp();
+        if d.0 != second || d.1.is_none() {
+            *d = (second, HeaderValue::from_str(&clock::http_date(now)).ok());
+        }
+        d.1.clone()
+    })
 }
 
 /// The embedded mock on a loopback port, served by a thread of its own until dropped.

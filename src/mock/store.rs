@@ -217,6 +217,16 @@ impl Store {
         clock::real_now() + self.global_offset + tenant
     }
 
+    /// Whether the tenant exists and already carries this name (no `touch` needed).
+    pub fn is_current(&self, tid: &str, name: Option<&str>) -> bool {
+        let name = name
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && n.len() <= 256);
+        self.tenants
+            .get(tid)
+            .is_some_and(|t| name.is_none_or(|n| t.name == n))
+    }
+
     /// Make sure a tenant exists (tenants come into being on first use) and, when the
     /// caller's token names it, keep its display name current.
     pub fn touch(&mut self, tid: &str, name: Option<&str>) {
@@ -505,7 +515,7 @@ impl Render<'_> {
 
     pub fn request(&self, r: &Request) -> Map<String, Value> {
         let (gn, dn) = self.names(&r.governing, &r.governed);
-        let mut m = Map::new();
+        let mut m = Map::with_capacity(11);
         m.insert("@odata.type".into(), self.odata_type("governanceRequest"));
         m.insert("id".into(), Value::String(r.id.clone()));
         m.insert(
