@@ -2020,6 +2020,28 @@ fn start_works_from_inside_a_runtime_via_spawn_blocking() {
 }
 
 #[test]
+fn drop_is_quick_while_a_client_keeps_an_idle_connection_open() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mock = MockServer::start(MockOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/_mock/health", mock.addr());
+    let status = rt.block_on(async { client.get(&url).send().await.map(|r| r.status().as_u16()) });
+    assert_eq!(status.ok(), Some(200));
+    // `client` still pools the keep-alive connection here.
+    let started = std::time::Instant::now();
+    drop(mock);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "drop took {:?}",
+        started.elapsed()
+    );
+    drop(client);
+}
+
+#[test]
 fn start_on_a_taken_port_is_an_error() {
     let mock = MockServer::start(MockOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     assert!(MockServer::start_on(mock.addr(), MockOptions::default()).is_err());

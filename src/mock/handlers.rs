@@ -1,6 +1,6 @@
 //! Routing and the rules of every operation. Each request is handled synchronously
-//! under one short lock of the store, so two racing writes (say two accepts of one
-//! request) are serialised and exactly one wins.
+//! under one short hold of the store's read/write lock: reads share it, writes are
+//! serialised, so two racing accepts of one request cannot both win.
 //!
 //! Check order, the same for every operation: authentication (401) → route
 //! (400 unknown segment / 405 wrong method) → permission (403) → query options (400)
