@@ -1,43 +1,65 @@
-//! STUB (replaced by the mock branch on merge).
-#![allow(dead_code, unused_variables)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Fault {
-    A,
-}
-impl Fault {
-    pub const ALL: &'static [Fault] = &[Fault::A];
-    pub fn name(self) -> &'static str {
-        "a"
-    }
-    pub fn description(self) -> &'static str {
-        "a"
-    }
-    pub fn from_name(s: &str) -> Option<Fault> {
-        None
-    }
-}
+//! The embedded reference mock of the tenant governance API: every documented
+//! operation (fact sheet §3), identities from mock tokens, the permission matrix (§5),
+//! the lifecycle rules (§9), OData paging, a movable clock and a catalogue of
+//! deliberate faults. It shares only [`crate::contract`] with the harness.
+//!
+//! Layout: [`server`] (HTTP glue, `MockServer`) → `handlers` (routing and rules) →
+//! `store` (state and rendering), with `auth`, `validate`, `odata`, `clock`, `errors`
+//! and [`faults`] beside them. `docs/mock.md` holds the same decisions table as below,
+//! plus the fault catalogue with the scenario that kills each fault.
+//!
+//! # Decisions where the documentation is silent
+//!
+//! | Topic | The mock's choice | Why / source |
+//! |---|---|---|
+//! | Base path | only `/beta`; other prefixes 404, unknown segments under `/beta` 400 "Resource not found for the segment" | Graph's answer to unknown segments |
+//! | Wrong method on a known path | 405 `MethodNotAllowed` with `Allow` | §12 status table |
+//! | Check order | 401 → route (400/405) → 403 permission → 400 query → 400/415 body → 404 → 403 wrong party → 409 state | authentication first, as Graph does; body errors before existence |
+//! | `@odata.context` | on every 2xx JSON body: `{origin}/beta/$metadata#directory/tenantGovernance/<set>[/$entity]`; `(<props>)` after the set with `$select` | §2 "Envelope, recommended", §12 A4 |
+//! | `@odata.type` | `#microsoft.graph.tenantGovernanceServices.<type>` on every entity and on refreshStatus | §2, §10 (revision A) |
+//! | Headers | `request-id` (new GUID), `client-request-id` (echoed, else = request-id), `Date`, `Cache-Control: no-cache`, `OData-Version: 4.0`, JSON `Content-Type` with Graph's OData parameters, `Location` on 201 | Graph conventions |
+//! | Errors | `{"error":{"code","message","innerError":{"date" (no zone, no fraction),"request-id","client-request-id"}}}`; codes: `InvalidAuthenticationToken` 401, `Authorization_RequestDenied` 403 permission, `Forbidden` 403 wrong party/precondition, `Request_ResourceNotFound` 404, `BadRequest` 400 body, `Request_UnsupportedQuery` 400 query, `Conflict` 409, `UnsupportedMediaType` 415 | §12 |
+//! | Timestamps | UTC, seven fractional digits, `Z` (`2026-01-01T18:25:09.4212828Z`) | §2, examples |
+//! | Tenants | created on first authenticated call; name = latest `tenant_name` claim, else `Tenant <first 8 of tid>`; ids compared in lower case | issue 4 |
+//! | Seeded templates | every tenant starts with `default` (empty arrays, version "1.0") and one configured sample template (the documented create example) | §6.5; the suite's `policy-template` fixture needs a configured template, as a set-up real tenant has |
+//! | Template `version` | "1.0" on create, "2.0", "3.0" … after each successful PATCH (also of `default`) | §6.5 "+1", §12 A8 |
+//! | `lastModifiedDateTime` | set on every PATCH, strictly later than before | §12 A8 |
+//! | Template writes | the four documented properties; unknown or read-only (`id`, `version`, timestamps, `groupDisplayName`) → 400; ids GUIDs; each role assignment needs ≥ 1 role and a group (`group: {id}` or `group@odata.bind`); `governedTenantCanTerminate` type-checked and ignored ("Not implemented"); empty PATCH → 400 | §4.4, §7, §12 A7, A9 |
+//! | `groupDisplayName` | not rendered: the mock has no directory of groups to read a name from | §11.4 (omissions are no contract) |
+//! | `policySnapshot` | frozen at request time; role assignments in the documented snapshot shape `groupId` + `roleTemplates`; `governedTenantCanTerminate: true`; no `version` (not on the beta page) | §6.2, §7, §11.3 |
+//! | Request create | caller = governing tenant; `governedTenantId` + bind required; self → 400; bind absolute (any host, `/beta` or `/v1.0`) or relative; unknown template → 400; multi-tier → 400; no valid invitation from the governed tenant and no active relationship of the pair → 403; duplicate non-expired pending request → 409 | §4.1, §9.2, §12 A6, S5, S6 |
+//! | Request PATCH | only `status`: `accepted`/`rejected`; `pending`, `unknownFutureValue`, other values → 400; non-party 404; governing tenant → 403; decided → 409; expired → 409 | §4.1 #4, §12 S1–S3 |
+//! | Acceptance | one relationship, `active`, `approvedByAdmin`, `creationDateTime` = now, snapshot of the request; a live relationship of the pair is updated in place instead | §9.5, §12 S7 |
+//! | Relationship PATCH | governing: `active` → `terminationRequestedByGoverningTenant`; governed: → `terminated` from either live state; governing → `terminated` 403; governed → `terminationRequested…` 403; → `active` 400; same status again 409; anything on `terminated` 409; terminated relationships stay listed | §9.5, §12 S10, S11 |
+//! | Invitations | caller = governed tenant; target must have `canReceiveInvitations` (unknown tenants have the default `false`) → else 403; self → 400; duplicate live invitation → 409; not consumed by a request (valid until deleted or expired); only the creator may DELETE (recipient 403) | §4.2, §12 S8, S9 |
+//! | Expiry | requests +14 d, invitations +30 d; expired objects stay listed with their old status; acting on them → 409 (request) or they stop authorising requests (invitation → 403) | §9.7, §12 S1, S8 |
+//! | Template delete | `default` → 400; used by a non-terminated relationship → 409; referenced only by requests → allowed | §12 S12 |
+//! | Settings | `canReceiveInvitations` required Boolean; `isRelatedTenantsEnabled` read-only → 400 | §4.5, §12 S13 |
+//! | Related tenants | before `enableRelatedTenants` every related-tenant call → 403 `Forbidden`; enabling twice → 204; list = tenants the caller shares a request/invitation/relationship with, all metric navigations `null`; refresh → 204; refreshStatus `Completed`, `isFirstRefresh` true until the first refresh | §4.5, §4.6, §12 S13, S14 |
+//! | Isolation | requests, invitations, relationships of other pairs → 404 for GET/PATCH/DELETE; lists show only the caller's | §4 [D], §12 status table |
+//! | Permissions | delegated: scope (ReadWrite grants Read) and role from `contract::OPERATIONS`; app-only: 403 on writes, reads only with the listed application permission (none for templates) | §5 |
+//! | OData | lists: `$top` (1–999, page size), `$skip`, `$skiptoken` (opaque, in an absolute `nextLink` on the caller's origin), `$filter` (`eq`/`ne` on string and enum properties, joined by `and`; enum literals checked), `$orderby`, `$select`; default page 100; `$count`, `$expand`, `$search`, unknown `$` options → 400; any option on non-list operations → 400; parameters without `$` ignored | §4, §12 A4, A5 |
+//! | Clock | real time + a global offset (token-less control calls) + a per-tenant offset (control calls with a token); an object shared by two tenants uses the later of their clocks; `Date` and `innerError.date` use real time | issue 4 |
+//! | Control endpoints | `GET /_mock/health` always; `GET`/`POST /_mock/clock` (`{"advance":"P15D"}`, `{"set":"…Z"}`, `{"reset":true}`) only when `MockOptions::control`; offsets limited to ±36 500 days | issue 4 |
+//! | Bodies | JSON objects only; `Content-Type` other than JSON → 415; larger than 1 MiB → 413 | Graph conventions |
+
+mod auth;
+mod clock;
+mod errors;
+pub mod faults;
+mod handlers;
+mod odata;
+pub mod server;
+mod store;
+mod validate;
+
+pub use faults::Fault;
+pub use server::{MockServer, router};
+
+/// How the embedded mock behaves: which faults are on, and whether the control
+/// endpoints (`/_mock/clock`) answer.
 #[derive(Default, Clone)]
 pub struct MockOptions {
     pub faults: Vec<Fault>,
     pub control: bool,
-}
-pub struct MockServer {
-    addr: std::net::SocketAddr,
-}
-impl MockServer {
-    pub fn start(opts: MockOptions) -> std::io::Result<MockServer> {
-        Self::start_on("127.0.0.1:0".parse().map_err(std::io::Error::other)?, opts)
-    }
-    pub fn start_on(addr: std::net::SocketAddr, opts: MockOptions) -> std::io::Result<MockServer> {
-        Ok(MockServer { addr })
-    }
-    pub fn base_url(&self) -> String {
-        format!("http://{}/beta", self.addr)
-    }
-    pub fn addr(&self) -> std::net::SocketAddr {
-        self.addr
-    }
-}
-pub fn router(opts: MockOptions) -> axum::Router {
-    axum::Router::new()
 }

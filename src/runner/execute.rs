@@ -12,9 +12,10 @@ use super::outcome::{
 use super::state::RunState;
 use crate::judge::{Finding, FindingKind, ResponseView, Verdict, judge};
 use crate::plan::PlannedScenario;
-use crate::scenario::{Auth, Body, Resolver, Step, StepPhase};
+use crate::scenario::{Auth, Body, Resolver, Step, StepPhase, Template};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::target::TokenCache;
+use serde_json_path::JsonPath;
 
 /// Settings of one run.
 #[derive(Debug, Clone)]
@@ -269,7 +270,14 @@ impl Runner {
         let attempts = step.retry.as_ref().map(|r| r.attempts).unwrap_or(1);
         let mut last: Option<(HttpResponse, Duration, String, u32)> = None;
         for attempt in 1..=attempts {
-            let client_request_id = uuid::Uuid::new_v4().to_string();
+            // A `client-request-id` the scenario sets is sent (and expected back) as is;
+            // otherwise every attempt gets a fresh one.
+            let client_request_id = req
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             let send = self.send_politely(
                 step,
                 &req,
@@ -356,7 +364,31 @@ impl Runner {
         for c in &step.captures {
             // The first node: lists on real tenants may hold several matches, and
             // RFC 9535 has no way to index into a filter's result.
-            match body.as_ref().and_then(|b| c.path.query(b).first()) {
+            // A capture path with placeholders (e.g. a filter on an actor's tenant id)
+            // is rendered now, like assertion paths; the load-time parse is kept for
+            // paths without placeholders.
+            let rendered = if c.source.contains("{{") {
+                match Template::parse(&c.source)
+                    .map_err(|(_, e)| e)
+                    .and_then(|t| t.render(state))
+                    .and_then(|s| {
+                        JsonPath::parse(&s).map_err(|e| format!("invalid JSONPath `{s}`: {e}"))
+                    }) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        verdict.failures.push(Finding::new(
+                            FindingKind::Template,
+                            c.span,
+                            format!("capture `{}`: {e}", c.name),
+                        ));
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            let path = rendered.as_ref().unwrap_or(&c.path);
+            match body.as_ref().and_then(|b| path.query(b).first()) {
                 Some(v) => {
                     state.vars.insert(c.name.clone(), v.clone());
                 }
