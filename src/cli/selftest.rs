@@ -4,15 +4,20 @@
 
 use std::sync::Arc;
 
+use futures_util::StreamExt;
+
 use super::args::SelftestArgs;
 use super::run::{load_all, parse_faults, run_all};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::mock::{Fault, MockOptions, MockServer};
 use crate::plan::{self, Selection};
 use crate::report::{self, Masker, Totals};
-use crate::runner::{RunConfig, Runner, ScenarioOutcome};
+use crate::runner::{RunConfig, Runner};
 use crate::schema::SchemaRegistry;
 use crate::target::{Profile, TargetKind, TokenCache};
+
+/// Faults whose suite runs are in flight at once.
+const PARALLEL_FAULTS: usize = 8;
 
 /// The result for one fault.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -70,40 +75,43 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
         skip_tags: args.skip_tags.clone(),
         allow_mutations: true,
     };
-    let suite = |faults: Vec<Fault>| -> Result<Vec<ScenarioOutcome>, String> {
-        let opts = MockOptions {
-            faults,
-            control: true,
-        };
-        let mock = MockServer::start(opts.clone())
-            .map_err(|e| format!("cannot start the embedded mock: {e}"))?;
-        let tokens = TokenCache::new();
-        let planned = plan::plan(
-            &scenarios,
-            &Profile::builtin(),
-            TargetKind::Embedded,
-            &selection,
-            &tokens,
-        );
-        let runner = Arc::new(
-            Runner::new(RunConfig::new(&mock.base_url()), schemas.clone(), tokens)
-                .map_err(|e| e.to_string())?,
-        );
-        Ok(runtime.block_on(run_all(
-            planned,
-            &runner,
-            TargetKind::Embedded,
-            &opts,
-            jobs,
-            |_| {},
-        )))
+    // Each suite run gets its own mock, so runs for different faults are independent;
+    // a faulty mock mostly makes scenarios wait (polling, retries), so several faults
+    // run at once even on few cores.
+    let suite = |faults: Vec<Fault>| {
+        let scenarios = &scenarios;
+        let schemas = &schemas;
+        let selection = &selection;
+        async move {
+            let opts = MockOptions {
+                faults,
+                control: true,
+            };
+            let mock = MockServer::start(opts.clone())
+                .map_err(|e| format!("cannot start the embedded mock: {e}"))?;
+            let tokens = TokenCache::new();
+            let planned = plan::plan(
+                scenarios,
+                &Profile::builtin(),
+                TargetKind::Embedded,
+                selection,
+                &tokens,
+            );
+            let runner = Arc::new(
+                Runner::new(RunConfig::new(&mock.base_url()), schemas.clone(), tokens)
+                    .map_err(|e| e.to_string())?,
+            );
+            Ok::<_, String>(
+                run_all(planned, &runner, TargetKind::Embedded, &opts, jobs, |_| {}).await,
+            )
+        }
     };
     println!(
         "selftest: {} scenario(s), {} fault(s)\n",
         scenarios.len(),
         faults.len()
     );
-    let clean = match suite(Vec::new()) {
+    let clean = match runtime.block_on(suite(Vec::new())) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -125,8 +133,13 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
         }
     }
     let mut results = Vec::new();
-    for f in &faults {
-        let outcomes = match suite(vec![*f]) {
+    let runs: Vec<_> = runtime.block_on(
+        futures_util::stream::iter(faults.iter().map(|f| suite(vec![*f])))
+            .buffered(PARALLEL_FAULTS)
+            .collect(),
+    );
+    for (f, outcomes) in faults.iter().zip(runs) {
+        let outcomes = match outcomes {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
