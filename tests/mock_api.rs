@@ -1930,6 +1930,123 @@ async fn the_clock_endpoint_is_off_without_control_but_health_answers() {
     assert_eq!(h.json["status"], "ok");
 }
 
+#[tokio::test]
+async fn an_add_on_tenant_is_governed_only_once_the_default_template_is_configured() {
+    let api = Api::start(&[]);
+    let t = tenant("Contoso");
+    let tok = admin(&t);
+    let r = api
+        .send(Some(&tok), "POST", "/_mock/addOnTenant", Body::None)
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.json);
+    assert!(
+        r.json["relationshipId"].is_null(),
+        "default template not configured"
+    );
+    assert_eq!(r.str("/tenantName"), "Contoso add-on");
+    let roles = json!([{"roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451", "name": "Global Reader"}], "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}}]);
+    let u = api
+        .patch(
+            &tok,
+            &p("/governancePolicyTemplates/default"),
+            json!({"delegatedAdministrationRoleAssignments": roles}),
+        )
+        .await;
+    assert_eq!(u.status, 200);
+    let r = api
+        .send(
+            Some(&tok),
+            "POST",
+            "/_mock/addOnTenant",
+            Body::Json(json!({"displayName": "Contoso Labs"})),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let rel = r.str("/relationshipId");
+    let got = api
+        .get(&tok, &p(&format!("/governanceRelationships/{rel}")))
+        .await;
+    assert_eq!(got.str("/createdType"), "addOnTenant");
+    assert_eq!(got.str("/status"), "active");
+    assert_eq!(got.str("/governedTenantName"), "Contoso Labs");
+    assert_eq!(got.str("/policySnapshot/policyId"), "default");
+    // The creator may still be governed: add-on tenants are the multi-tier exception.
+    let governing = tenant("Northwind");
+    let gt = admin(&governing);
+    let y = Pair {
+        g: governing,
+        d: t,
+        gt,
+        dt: tok,
+    };
+    enable_invitations(&api, &y.gt).await;
+    assert_eq!(invite(&api, &y).await.status, 201);
+    let template = first_template(&api, &y.gt).await;
+    let r = request(&api, &y, &template).await;
+    assert_eq!(
+        r.status, 201,
+        "a tenant with add-on tenants can be governed: {:?}",
+        r.json
+    );
+}
+
+#[tokio::test]
+async fn an_add_on_tenant_cannot_create_add_on_tenants() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("Contoso"));
+    let roles = json!([{"roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451"}], "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}}]);
+    api.patch(
+        &tok,
+        &p("/governancePolicyTemplates/default"),
+        json!({"delegatedAdministrationRoleAssignments": roles}),
+    )
+    .await;
+    let r = api
+        .send(Some(&tok), "POST", "/_mock/addOnTenant", Body::None)
+        .await;
+    let add_on = Tenant {
+        tid: r.str("/tenantId"),
+        name: r.str("/tenantName"),
+    };
+    let again = api
+        .send(
+            Some(&admin(&add_on)),
+            "POST",
+            "/_mock/addOnTenant",
+            Body::None,
+        )
+        .await;
+    assert_eq!(again.status, 400, "{:?}", again.json);
+}
+
+#[tokio::test]
+async fn add_on_control_needs_a_token_and_control() {
+    let api = Api::start(&[]);
+    assert_eq!(
+        api.send(None, "POST", "/_mock/addOnTenant", Body::None)
+            .await
+            .status,
+        401
+    );
+    let off = Api::with(MockOptions::default());
+    let tok = admin(&tenant("T"));
+    assert_eq!(
+        off.send(Some(&tok), "POST", "/_mock/addOnTenant", Body::None)
+            .await
+            .status,
+        404
+    );
+    let r = api
+        .send(
+            Some(&tok),
+            "POST",
+            "/_mock/addOnTenant",
+            Body::Json(json!({"colour": 1})),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+}
+
 // ===== concurrency and the server =====
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

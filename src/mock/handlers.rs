@@ -1319,13 +1319,94 @@ impl App {
                 "POST" => self.move_clock(inc).map(ok),
                 m => Err(GraphError::method_not_allowed(m, "GET, POST".into())),
             },
-            "clock" => Err(GraphError::not_found(
-                "The clock control endpoint is off; it is on for the embedded mock and for `tgconform serve --control`.",
+            "addOnTenant" if self.control => match inc.method {
+                "POST" => self.create_add_on_tenant(inc),
+                m => Err(GraphError::method_not_allowed(m, "POST".into())),
+            },
+            "clock" | "addOnTenant" => Err(GraphError::not_found(
+                "Control endpoints are off; they are on for the embedded mock and for `tgconform serve --control`.",
             )),
             other => Err(GraphError::not_found(format!(
-                "No control endpoint '/_mock/{other}'; there are /_mock/health and /_mock/clock."
+                "No control endpoint '/_mock/{other}'; there are /_mock/health, /_mock/clock and /_mock/addOnTenant."
             ))),
         }
+    }
+
+    /// Secure tenant creation, which happens outside this API: the caller's tenant
+    /// creates an add-on tenant and, if its `default` template is configured, governs it
+    /// through an `addOnTenant` relationship (fact sheet §6.5, §9.6: "if the default
+    /// template is not configured, add-on tenant creation establishes no relationship").
+    fn create_add_on_tenant(&self, inc: &Incoming<'_>) -> Result<Reply, GraphError> {
+        if !inc.headers.contains_key(axum::http::header::AUTHORIZATION) {
+            return Err(GraphError::unauthenticated(
+                "Creating an add-on tenant needs the creating tenant's bearer token.",
+            ));
+        }
+        let claims = auth::authenticate(inc.headers, FaultSet::default())?;
+        let creator = claims.tid.clone();
+        let name = if inc.body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            let ct = inc
+                .headers
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            let body = v::parse_body(inc.body, ct, FaultSet::default())?;
+            if let Some(k) = body.keys().find(|k| *k != "displayName") {
+                return Err(GraphError::bad_request(format!(
+                    "Unknown property '{k}'; an add-on tenant takes only displayName."
+                )));
+            }
+            match body.get("displayName") {
+                Some(x) => Some(display_name(x)?),
+                None => None,
+            }
+        };
+        let mut store = self.lock();
+        store.touch(&creator, claims.tenant_name.as_deref());
+        if store.is_live_add_on(&creator) {
+            return Err(GraphError::bad_request(
+                "An add-on tenant cannot create add-on tenants of its own (multi-tier governance is not supported).",
+            ));
+        }
+        let tid = uuid::Uuid::new_v4().to_string();
+        let name = name.unwrap_or_else(|| format!("{} add-on", store.name_of(&creator)));
+        store.touch(&tid, Some(&name));
+        let snapshot = store
+            .tenants
+            .get(&creator)
+            .and_then(|t| t.template(contract::DEFAULT_TEMPLATE_ID))
+            .filter(|t| {
+                let empty = |v: &Value| v.as_array().is_none_or(Vec::is_empty);
+                !(empty(&t.apps) && empty(&t.assignments))
+            })
+            .map(super::store::Template::snapshot);
+        let relationship = match snapshot {
+            Some(snapshot) => {
+                let now = store.now_for(&[&creator, &tid]);
+                let id = uuid::Uuid::new_v4().to_string();
+                store.insert_relationship(Relationship {
+                    id: id.clone(),
+                    governing: creator.clone(),
+                    governed: tid.clone(),
+                    status: RelationshipStatus::Active,
+                    created_type: super::store::ADD_ON_TENANT,
+                    created: now,
+                    snapshot,
+                });
+                Value::String(id)
+            }
+            None => Value::Null,
+        };
+        Ok(Reply {
+            status: 201,
+            body: Some(json!({
+                "tenantId": tid,
+                "tenantName": name,
+                "relationshipId": relationship,
+            })),
+            location: None,
+        })
     }
 
     /// A control call with a token acts on the caller's tenant; without one, on

@@ -40,7 +40,8 @@
 //! | Permissions | delegated: scope (ReadWrite grants Read) and role from `contract::OPERATIONS`; app-only: 403 on writes, reads only with the listed application permission (none for templates) | §5 |
 //! | OData | lists: `$top` (1–999, page size), `$skip`, `$skiptoken` (opaque, in an absolute `nextLink` on the caller's origin), `$filter` (`eq`/`ne` on string and enum properties, joined by `and`; enum literals checked), `$orderby`, `$select`; default page 100; `$count`, `$expand`, `$search`, unknown `$` options → 400; any option on non-list operations → 400; parameters without `$` ignored | §4, §12 A4, A5 |
 //! | Clock | real time + a global offset (token-less control calls) + a per-tenant offset (control calls with a token); an object shared by two tenants uses the later of their clocks; `Date` and `innerError.date` use real time | issue 4 |
-//! | Control endpoints | `GET /_mock/health` always; `GET`/`POST /_mock/clock` (`{"advance":"P15D"}`, `{"set":"…Z"}`, `{"reset":true}`) only when `MockOptions::control`; offsets limited to ±36 500 days | issue 4 |
+//! | Control endpoints | `GET /_mock/health` always; `GET`/`POST /_mock/clock` (`{"advance":"P15D"}`, `{"set":"…Z"}`, `{"reset":true}`) and `POST /_mock/addOnTenant` only when `MockOptions::control`; offsets limited to ±36 500 days | issue 4 |
+//! | Add-on tenants | created only by `POST /_mock/addOnTenant` (secure tenant creation is outside this API); governed through an `addOnTenant` relationship with the `default` template's snapshot only if that template is configured (non-empty); the creator may still be governed (the multi-tier exception), an add-on tenant may not create add-on tenants | §6.5, §9.5, §9.6 |
 //! | Bodies | JSON objects only; `Content-Type` other than JSON → 415; larger than 1 MiB → 413 | Graph conventions |
 
 mod auth;

@@ -189,6 +189,9 @@ impl Tenant {
     }
 }
 
+/// `relationshipCreationType` of relationships made by secure tenant creation.
+pub(crate) const ADD_ON_TENANT: &str = "addOnTenant";
+
 /// Display name of a tenant nobody named: "Tenant" and the start of its id.
 pub(crate) fn default_tenant_name(tid: &str) -> String {
     format!("Tenant {}", tid.chars().take(8).collect::<String>())
@@ -316,6 +319,8 @@ impl Store {
     }
 
     /// Whether `tid` is governed by anyone, or governs anyone, through a live relationship.
+    /// Governing its own add-on tenants does not count: a governed tenant may create them
+    /// (the documented exception to "no multi-tier governance", fact sheet §9.5).
     pub fn has_live_relationship_as(&self, tid: &str, governing_side: bool) -> bool {
         self.tenants.get(tid).is_some_and(|t| {
             t.relationships
@@ -324,11 +329,21 @@ impl Store {
                 .any(|r| {
                     r.status.is_live()
                         && if governing_side {
-                            r.governing == tid
+                            r.governing == tid && r.created_type != ADD_ON_TENANT
                         } else {
                             r.governed == tid
                         }
                 })
+        })
+    }
+
+    /// Whether `tid` is an add-on tenant that a live relationship still governs.
+    pub fn is_live_add_on(&self, tid: &str) -> bool {
+        self.tenants.get(tid).is_some_and(|t| {
+            t.relationships
+                .iter()
+                .filter_map(|id| self.relationships.get(id))
+                .any(|r| r.governed == tid && r.created_type == ADD_ON_TENANT && r.status.is_live())
         })
     }
 
