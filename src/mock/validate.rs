@@ -367,6 +367,13 @@ pub(crate) fn role_assignments(v: &Value) -> Result<Value, GraphError> {
             let mut rm = Map::new();
             rm.insert("id".into(), Value::String(guid(required(r, "id")?, "id")?));
             opt_string(r, "name", &mut rm)?;
+            // Graph knows its built-in roles: fill the display name the client left out.
+            if !rm.contains_key("name")
+                && let Some(Value::String(id)) = rm.get("id")
+                && let Some(name) = crate::contract::roles::role_name(id)
+            {
+                rm.insert("name".into(), Value::String(name.to_string()));
+            }
             rts.push(Value::Object(rm));
         }
         let mut m = Map::new();
