@@ -114,6 +114,11 @@ pub fn judge(
                 clip(to, 200)
             ));
         }
+        // A success where an error was expected (or the reverse) carries a body of another
+        // kind: checking it against the expected schema would only list every property.
+        if expect.schema.is_some() && status.allowed.iter().all(|a| a / 100 != resp.status / 100) {
+            msg.push_str("; the schema check is skipped for a body of another kind");
+        }
         v.failures
             .push(Finding::new(FindingKind::Status, status.span, msg));
     }
@@ -165,8 +170,13 @@ pub fn judge(
             None
         }
     };
+    let other_kind = expect
+        .status
+        .as_ref()
+        .is_some_and(|st| status_failed && st.allowed.iter().all(|a| a / 100 != resp.status / 100));
     if let Some((type_name, span)) = &expect.schema
         && needs_json
+        && !other_kind
     {
         match body {
             None if resp.json.is_ok() => v.failures.push(Finding::new(
@@ -234,5 +244,65 @@ pub(crate) fn clip(s: &str, max: usize) -> String {
         format!("{}…", s.chars().take(max).collect::<String>())
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Span, StatusSpec, VarRef};
+    use serde_json::json;
+
+    struct NoVars;
+    impl Resolver for NoVars {
+        fn resolve(&self, _: &VarRef) -> Option<Value> {
+            None
+        }
+    }
+
+    fn expect_error(allowed: &[u16]) -> Expect {
+        Expect {
+            status: Some(StatusSpec {
+                allowed: allowed.to_vec(),
+                span: Span::default(),
+            }),
+            schema: Some(("graphError".into(), Span::default())),
+            ..Expect::default()
+        }
+    }
+
+    fn response(status: u16, body: Value) -> ResponseView {
+        ResponseView {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            json: Ok(Some(body)),
+        }
+    }
+
+    fn judge_it(expect: &Expect, resp: &ResponseView) -> Verdict {
+        let schemas = SchemaRegistry::builtin().expect("builtin schemas load");
+        judge(expect, resp, &NoVars, &schemas, SchemaMode::Strict)
+    }
+
+    #[test]
+    fn success_where_an_error_was_expected_is_one_status_finding() {
+        let v = judge_it(
+            &expect_error(&[400, 409]),
+            &response(200, json!({"id": "x", "status": "accepted"})),
+        );
+        assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+        assert!(v.failures[0].message.contains("schema check is skipped"));
+    }
+
+    #[test]
+    fn wrong_error_status_still_checks_the_error_schema() {
+        let v = judge_it(&expect_error(&[409]), &response(400, json!({"oops": 1})));
+        assert!(
+            v.failures
+                .iter()
+                .any(|f| f.message.contains("schema `graphError`")),
+            "{:?}",
+            v.failures
+        );
     }
 }
