@@ -26,6 +26,9 @@ use tgconform::target::{ActorSet, Profile, TokenCache, bind_actors};
 
 type Res<T> = Result<T, String>;
 
+/// Wraps a capture's name where the Hurl files need a `{{name}}` (see `unmark`).
+const MARK: char = '\u{1}';
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match run(&args) {
@@ -102,7 +105,7 @@ impl Resolver for Ctx<'_> {
                 .vars
                 .get(n)
                 .cloned()
-                .or_else(|| self.hurl.then(|| Value::String(format!("{{{{{n}}}}}")))),
+                .or_else(|| self.hurl.then(|| Value::String(format!("{MARK}{n}{MARK}")))),
             VarRef::Actor { actor, field } => self.actors.get(actor).map(|a| {
                 Value::String(match field {
                     ActorField::TenantId => a.tenant_id.clone(),
@@ -126,7 +129,9 @@ fn origin(url: &str) -> &str {
 
 fn url_of(step: &Step, ctx: &Ctx) -> Res<String> {
     let path = step.request.path.render(ctx)?;
-    let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+    // A path that is a captured value (a nextLink) is an absolute URL.
+    let absolute = path.starts_with(MARK);
+    let mut url = if absolute || path.starts_with("http://") || path.starts_with("https://") {
         path
     } else {
         format!("{}{}", ctx.base, path)
@@ -168,6 +173,16 @@ fn token_of(step: &Step, actors: &ActorSet, ctx: &Ctx) -> Res<Option<String>> {
     })
 }
 
+/// A capture's JSONPath with its placeholders filled in (e.g. a filter on a tenant id).
+fn capture_source(c: &scenario::Capture, ctx: &Ctx) -> Res<String> {
+    if !c.source.contains("{{") {
+        return Ok(c.source.clone());
+    }
+    scenario::Template::parse(&c.source)
+        .map_err(|(_, e)| e)?
+        .render(ctx)
+}
+
 fn scenario_vars(s: &Scenario, ctx: &mut Ctx) -> Res<()> {
     for (name, v) in &s.vars {
         let value = v.render(&*ctx)?;
@@ -180,6 +195,14 @@ fn scenario_vars(s: &Scenario, ctx: &mut Ctx) -> Res<()> {
 
 fn write_hurl(scenarios: &[Arc<Scenario>], base: &str, out: &Path) -> Res<()> {
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Hurl needs to know whether `{{x}}` in a JSON body or a predicate is a string: run
+    // each flow once with the bare loop and note the type of every capture.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let client = reqwest::Client::new();
+    let counter = AtomicUsize::new(0);
     let tokens = TokenCache::new();
     let (mut asserts, mut skipped) = (0usize, 0usize);
     for s in scenarios {
@@ -191,6 +214,9 @@ fn write_hurl(scenarios: &[Arc<Scenario>], base: &str, out: &Path) -> Res<()> {
             hurl: true,
         };
         scenario_vars(s, &mut ctx)?;
+        let captured = rt
+            .block_on(replay_one(&client, s, base, &counter))
+            .map_err(|e| format!("{}: probing capture types: {e}", s.stem))?;
         let mut text = format!("# {}\n\n", s.name);
         for step in s.all_steps() {
             let (a, k) = hurl_step(step, &actors, &ctx, &mut text)
@@ -198,6 +224,7 @@ fn write_hurl(scenarios: &[Arc<Scenario>], base: &str, out: &Path) -> Res<()> {
             asserts += a;
             skipped += k;
         }
+        let text = unmark(&text, &captured);
         let file = out.join(format!("{}.hurl", s.stem));
         std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
     }
@@ -206,6 +233,24 @@ fn write_hurl(scenarios: &[Arc<Scenario>], base: &str, out: &Path) -> Res<()> {
         scenarios.len()
     );
     Ok(())
+}
+
+/// Replace capture markers by Hurl variables: a marker that is a whole JSON string or a
+/// whole quoted predicate value becomes `{{x}}` (typed by Hurl) unless the capture is a
+/// string; inside a longer string it is `{{x}}` in place.
+fn unmark(text: &str, captured: &HashMap<String, Value>) -> String {
+    let mut out = text.to_string();
+    for (name, value) in captured {
+        let raw = format!("{MARK}{name}{MARK}");
+        let escaped = format!("\\u0001{name}\\u0001");
+        let var = format!("{{{{{name}}}}}");
+        if !value.is_string() {
+            out = out.replace(&format!("\"{raw}\""), &var);
+            out = out.replace(&format!("\"{escaped}\""), &var);
+        }
+        out = out.replace(&raw, &var).replace(&escaped, &var);
+    }
+    out
 }
 
 /// Hurl's JSONPath takes filters in the `[?(…)]` form.
@@ -329,6 +374,10 @@ fn hurl_step(step: &Step, actors: &ActorSet, ctx: &Ctx, out: &mut String) -> Res
                 MatcherKind::Regex(r) => Some(format!("matches {}", quote(r.as_str()))),
                 MatcherKind::Exists => Some("exists".into()),
                 MatcherKind::Absent => Some("not exists".into()),
+                // Hurl unwraps a one-node result, so node counts 0 and 1 become
+                // (not) exists.
+                MatcherKind::Count(0) => Some("not exists".into()),
+                MatcherKind::Count(1) if is_multi(&p) => Some("exists".into()),
                 MatcherKind::Count(c) if is_multi(&p) => Some(format!("count == {c}")),
                 MatcherKind::Length(c) => Some(format!("count == {c}")),
                 MatcherKind::NonEmpty => Some("not isEmpty".into()),
@@ -345,7 +394,7 @@ fn hurl_step(step: &Step, actors: &ActorSet, ctx: &Ctx, out: &mut String) -> Res
             };
             match pred {
                 Some(pred) => {
-                    let nth = if is_multi(&p) && !matches!(m.kind, MatcherKind::Count(_)) {
+                    let nth = if false && is_multi(&p) && !matches!(m.kind, MatcherKind::Count(_)) {
                         " nth 0"
                     } else {
                         ""
@@ -379,8 +428,8 @@ fn hurl_step(step: &Step, actors: &ActorSet, ctx: &Ctx, out: &mut String) -> Res
     if !step.captures.is_empty() {
         let _ = writeln!(out, "[Captures]");
         for c in &step.captures {
-            let p = hurl_path(&c.source);
-            let nth = if is_multi(&p) { " nth 0" } else { "" };
+            let p = hurl_path(&capture_source(c, ctx)?);
+            let nth = "";
             let _ = writeln!(out, "{}: jsonpath {}{nth}", c.name, quote(&p));
         }
     }
@@ -423,7 +472,7 @@ fn replay(scenarios: Vec<Arc<Scenario>>, base: &str, jobs: usize) -> Res<()> {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(s) = scenarios.get(i) else { break };
-                    if let Err(e) = replay_one(&client, s, &base, &requests).await {
+                    if let Err(e) = replay_one(&client, s, &base, &requests).await.map(drop) {
                         failures.fetch_add(1, Ordering::Relaxed);
                         eprintln!("FAIL {}: {e}", s.stem);
                     }
@@ -452,7 +501,7 @@ async fn replay_one(
     s: &Scenario,
     base: &str,
     requests: &AtomicUsize,
-) -> Res<()> {
+) -> Res<HashMap<String, Value>> {
     let tokens = TokenCache::new();
     let actors = actors_for(s, &tokens)?;
     let mut ctx = Ctx {
@@ -499,11 +548,19 @@ async fn replay_one(
         if !step.captures.is_empty() {
             let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             for c in &step.captures {
-                if let Some(v) = c.path.query(&body).first() {
-                    ctx.vars.insert(c.name.clone(), (*v).clone());
+                let found = if c.source.contains("{{") {
+                    let source = capture_source(c, &ctx)?;
+                    let path = serde_json_path::JsonPath::parse(&source)
+                        .map_err(|e| format!("{}: {e}", c.name))?;
+                    path.query(&body).first().cloned()
+                } else {
+                    c.path.query(&body).first().cloned()
+                };
+                if let Some(v) = found {
+                    ctx.vars.insert(c.name.clone(), v.clone());
                 }
             }
         }
     }
-    Ok(())
+    Ok(ctx.vars)
 }
