@@ -16,8 +16,8 @@ SCALES=${SCALES:-"100 1000 5000"}
 SCALE_JOBS_N=${SCALE_JOBS_N:-1000}
 WRK_SECS=${WRK_SECS:-5}
 if [[ -n "${QUICK:-}" ]]; then RUNS=2; SCALES="20 100"; SCALE_JOBS_N=100; WRK_SECS=2; fi
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+# Servers are started inside $(...) subshells, so their pids go to a file, not a variable.
+cleanup() { [[ -f $WORK/pids ]] && while read -r p; do kill "$p" 2>/dev/null || true; done <"$WORK/pids"; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 need() { command -v "$1" >/dev/null || { echo "bench: '$1' is missing: apt-get install -y $2" >&2; exit 2; }; }
@@ -36,11 +36,12 @@ TG=$ROOT/target/release/tgconform
 TOOLS=$ROOT/target/release/examples/bench-tools
 HELLO=$ROOT/target/release/examples/bench-hello
 
-# start_server CMD... : runs it in the background, echoes the first http:// URL it prints.
+# start_server NAME CMD... : runs CMD in the background with its output in $WORK/NAME.log,
+# echoes the first http:// URL it prints.
 start_server() {
-  local log=$WORK/server-$RANDOM.log
+  local log=$WORK/$1.log; shift
   "$@" >"$log" 2>&1 &
-  PIDS+=($!)
+  echo $! >>"$WORK/pids"
   for _ in $(seq 100); do
     if grep -qo 'http://[0-9.:]*' "$log"; then grep -o 'http://[0-9.:]*' "$log" | head -1; return; fi
     sleep 0.05
@@ -48,7 +49,7 @@ start_server() {
   echo "bench: server did not start: $*" >&2; cat "$log" >&2; exit 1
 }
 
-MOCK=$(start_server "$TG" serve --addr 127.0.0.1:0 --control)
+MOCK=$(start_server suite "$TG" serve --addr 127.0.0.1:0 --control)
 BASE=$MOCK/beta
 NSCEN=$(ls scenarios/*.yaml | wc -l)
 
@@ -125,10 +126,10 @@ echo "|---|---|---|---|---|"
 scale_row() { # N JOBS
   local dir=$WORK/scale-$1
   [[ -d $dir ]] || gen_scale "$1" "$dir"
-  local url; url=$(start_server "$TG" serve --addr 127.0.0.1:0)
+  local url; url=$(start_server "probe-$1-$2" "$TG" serve --addr 127.0.0.1:0)
   local reqs
   "$TOOLS" loop --scenarios "$dir" --base "$url/beta" --jobs 1 2>"$WORK/one.txt" >/dev/null || true
-  url=$(start_server "$TG" serve --addr 127.0.0.1:0)
+  url=$(start_server "scale-$1-$2" "$TG" serve --addr 127.0.0.1:0)
   /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$TG" run --scenarios "$dir" --target "$url/beta" --jobs "$2" >/dev/null 2>"$WORK/scale-err.txt" \
     || { echo "bench: scale run failed:" >&2; tail -20 "$WORK/scale-err.txt" >&2; exit 1; }
   read -r secs kb <"$WORK/time.txt"
@@ -142,14 +143,14 @@ printf "\n\`--jobs 2\` / \`--jobs 1\` speed-up at %s scenarios: **%.2f×** (targ
 
 # ---------------------------------------------------------------- 3. the mock
 echo "bench: 3. mock requests per second" >&2
-MOCK2=$(start_server "$TG" serve --addr 127.0.0.1:0)
-TOKEN=$(grep -m1 -E '^  governing ' "$WORK"/server-*.log | awk '{print $NF}')
-GOVERNED=$(grep -m1 -E '^  governed ' "$WORK"/server-*.log | awk '{print $NF}')
-GOVERNING_TID=$(grep -m1 -E '^  governing ' "$WORK"/server-*.log | awk '{print $3}')
+MOCK2=$(start_server load "$TG" serve --addr 127.0.0.1:0)
+TOKEN=$(grep -m1 -E '^  governing ' "$WORK/load.log" | awk '{print $NF}')
+GOVERNED=$(grep -m1 -E '^  governed ' "$WORK/load.log" | awk '{print $NF}')
+GOVERNING_TID=$(grep -m1 -E '^  governing ' "$WORK/load.log" | awk '{print $3}')
 API=$MOCK2/beta/directory/tenantGovernance
 auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
 curl -sf "${auth[@]}" -X PATCH "$API/settings" -d '{"canReceiveInvitations":true}' >/dev/null
-GOVERNED_TID=$(grep -m1 -E '^  governed ' "$WORK"/server-*.log | awk '{print $3}')
+GOVERNED_TID=$(grep -m1 -E '^  governed ' "$WORK/load.log" | awk '{print $3}')
 curl -sf -H "Authorization: Bearer $GOVERNED" -H "Content-Type: application/json" -X POST "$API/governanceInvitations" -d "{\"governingTenantId\":\"$GOVERNING_TID\"}" >/dev/null
 TEMPLATE=$(curl -sf "${auth[@]}" "$API/governancePolicyTemplates" | jq -r '.value[0].id')
 REQ=$(curl -sf "${auth[@]}" -X POST "$API/governanceRequests" -d "{\"governedTenantId\":\"$GOVERNED_TID\",\"governancePolicyTemplate@odata.bind\":\"$MOCK2/beta/directory/tenantGovernance/governancePolicyTemplates/$TEMPLATE\"}" | jq -r .id)
@@ -159,7 +160,7 @@ wrk.body = '{"status":"accepted"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $GOVERNED"
 LUA
-HELLO_URL=$(start_server "$HELLO")
+HELLO_URL=$(start_server hello "$HELLO")
 rps() { wrk -t2 -c32 -d"${WRK_SECS}s" "$@" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
 R_HELLO=$(rps "$HELLO_URL/")
 R_GET=$(rps -H "Authorization: Bearer $TOKEN" "$API/governanceRequests/$REQ")

@@ -22,7 +22,7 @@ use serde_json::Value;
 use tgconform::scenario::{
     self, ActorField, Auth, Body, LoadOptions, MatcherKind, Resolver, Scenario, Step, VarRef,
 };
-use tgconform::target::{ActorSet, Profile, TokenCache, bind_actors};
+use tgconform::target::{ActorSet, Profile, bind_actors};
 
 type Res<T> = Result<T, String>;
 
@@ -84,8 +84,8 @@ fn load(dir: &Path) -> Res<Vec<Arc<Scenario>>> {
         .collect()
 }
 
-fn actors_for(s: &Scenario, tokens: &TokenCache) -> Res<ActorSet> {
-    bind_actors(&Profile::builtin(), &s.actors, tokens)
+fn actors_for(s: &Scenario) -> Res<ActorSet> {
+    bind_actors(&Profile::builtin(), &s.actors)
         .map_err(|a| format!("{}: the built-in profile has no actor `{a}`", s.stem))
 }
 
@@ -203,10 +203,9 @@ fn write_hurl(scenarios: &[Arc<Scenario>], base: &str, out: &Path) -> Res<()> {
         .map_err(|e| e.to_string())?;
     let client = reqwest::Client::new();
     let counter = AtomicUsize::new(0);
-    let tokens = TokenCache::new();
     let (mut asserts, mut skipped) = (0usize, 0usize);
     for s in scenarios {
-        let actors = actors_for(s, &tokens)?;
+        let actors = actors_for(s)?;
         let mut ctx = Ctx {
             actors: &actors,
             base,
@@ -394,12 +393,8 @@ fn hurl_step(step: &Step, actors: &ActorSet, ctx: &Ctx, out: &mut String) -> Res
             };
             match pred {
                 Some(pred) => {
-                    let nth = if false && is_multi(&p) && !matches!(m.kind, MatcherKind::Count(_)) {
-                        " nth 0"
-                    } else {
-                        ""
-                    };
-                    let _ = writeln!(asserts, "jsonpath {}{nth} {pred}", quote(&p));
+                    // Hurl unwraps a one-node result itself, so no `nth 0` here.
+                    let _ = writeln!(asserts, "jsonpath {} {pred}", quote(&p));
                     n += 1;
                 }
                 None => skipped += 1,
@@ -429,8 +424,7 @@ fn hurl_step(step: &Step, actors: &ActorSet, ctx: &Ctx, out: &mut String) -> Res
         let _ = writeln!(out, "[Captures]");
         for c in &step.captures {
             let p = hurl_path(&capture_source(c, ctx)?);
-            let nth = "";
-            let _ = writeln!(out, "{}: jsonpath {}{nth}", c.name, quote(&p));
+            let _ = writeln!(out, "{}: jsonpath {}", c.name, quote(&p));
         }
     }
     if !asserts.is_empty() {
@@ -502,8 +496,7 @@ async fn replay_one(
     base: &str,
     requests: &AtomicUsize,
 ) -> Res<HashMap<String, Value>> {
-    let tokens = TokenCache::new();
-    let actors = actors_for(s, &tokens)?;
+    let actors = actors_for(s)?;
     let mut ctx = Ctx {
         actors: &actors,
         base,

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::scenario::Scenario;
-use crate::target::{ActorSet, Profile, TargetKind, TokenCache, bind_actors};
+use crate::scenario::{LoadOptions, Scenario};
+use crate::target::{ActorSet, Profile, TargetKind, bind_actors};
 
 /// One scenario ready to run (or to be reported as skipped, with the reason).
 #[derive(Debug, Clone)]
@@ -16,6 +16,25 @@ pub struct PlannedScenario {
     pub actors: ActorSet,
     pub profile_vars: BTreeMap<String, Value>,
     pub skip: Option<String>,
+    /// `Some`: `scenario` holds only metadata (see [`metadata_only`]); the file is read
+    /// again, with these options, when the scenario runs. Large runs keep memory flat.
+    pub reload: Option<Arc<LoadOptions>>,
+}
+
+/// What planning and reports need of a checked scenario: everything but its steps.
+pub fn metadata_only(s: &Scenario) -> Scenario {
+    Scenario {
+        path: s.path.clone(),
+        stem: s.stem.clone(),
+        name: s.name.clone(),
+        description: s.description.clone(),
+        tags: s.tags.clone(),
+        actors: s.actors.clone(),
+        vars: Vec::new(),
+        steps: Vec::new(),
+        teardown: Vec::new(),
+        redactions: Vec::new(),
+    }
 }
 
 /// Which scenarios to run and under which rules.
@@ -41,7 +60,6 @@ pub fn plan_one(
     profile: &Profile,
     kind: TargetKind,
     selection: &Selection,
-    tokens: &TokenCache,
 ) -> Option<PlannedScenario> {
     if !selection.tags.is_empty() && !selection.tags.iter().any(|t| scenario.has_tag(t)) {
         return None;
@@ -62,7 +80,7 @@ pub fn plan_one(
             "mutating: the target is a real tenant; pass --allow-mutations to run it".to_string(),
         );
     }
-    let actors = match bind_actors(profile, &scenario.actors, tokens) {
+    let actors = match bind_actors(profile, &scenario.actors) {
         Ok(a) => a,
         Err(missing) => {
             skip.get_or_insert_with(|| format!("the profile defines no actor `{missing}`"));
@@ -74,6 +92,7 @@ pub fn plan_one(
         actors,
         profile_vars: profile.vars.clone(),
         skip,
+        reload: None,
     })
 }
 
@@ -83,10 +102,9 @@ pub fn plan(
     profile: &Profile,
     kind: TargetKind,
     selection: &Selection,
-    tokens: &TokenCache,
 ) -> Vec<PlannedScenario> {
     scenarios
         .iter()
-        .filter_map(|s| plan_one(s, profile, kind, selection, tokens))
+        .filter_map(|s| plan_one(s, profile, kind, selection))
         .collect()
 }

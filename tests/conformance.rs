@@ -56,7 +56,6 @@ fn run_trial(path: &Path) -> Result<(), Failed> {
         &Profile::builtin(),
         TargetKind::Embedded,
         &Selection::default(),
-        &tokens,
     ) else {
         return Ok(());
     };

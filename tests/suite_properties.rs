@@ -40,8 +40,9 @@ fn suite_passes_in_shuffled_order() {
     }
 }
 
-fn coverage_report() -> Value {
-    let dir = scratch_dir("suite-coverage");
+/// `name`: a scratch folder of the calling test's own (tests run in parallel).
+fn coverage_report(name: &str) -> Value {
+    let dir = scratch_dir(name);
     let json = dir.join("report.json");
     let json_arg = json.to_string_lossy().into_owned();
     assert_all_passed(run_suite(&["--coverage", "--json", &json_arg]));
@@ -52,7 +53,7 @@ fn coverage_report() -> Value {
 
 #[test]
 fn coverage_reaches_every_documented_operation() {
-    let c = coverage_report();
+    let c = coverage_report("suite-coverage-operations");
     let missing: Vec<String> = c["operations"]
         .as_array()
         .expect("operations")
@@ -65,7 +66,7 @@ fn coverage_reaches_every_documented_operation() {
 
 #[test]
 fn coverage_reaches_every_enum_member_but_the_sentinel() {
-    let c = coverage_report();
+    let c = coverage_report("suite-coverage-enums");
     assert_eq!(
         c["enum_members_covered"], c["enum_members_total"],
         "enums: {:#}",
@@ -78,4 +79,24 @@ fn selftest_kills_every_fault() {
     let (code, stdout, stderr) = tgconform(&["selftest", "--scenarios", SCENARIOS]);
     assert_eq!(code, 0, "--- stdout\n{stdout}\n--- stderr\n{stderr}");
     assert!(stdout.contains(" 0 survived"), "{stdout}");
+}
+
+#[test]
+fn a_run_of_many_files_reads_each_again_and_passes() {
+    // Above 200 files the run keeps only metadata and reads each file again when it
+    // runs it; the results must be the same as for a small run.
+    let dir = scratch_dir("suite-many-files");
+    for i in 0..210 {
+        common::write(
+            &dir,
+            &format!("read-{i:03}.yaml"),
+            &format!(
+                "name: read settings {i}\nactors: [governing]\nsteps:\n  - name: read\n    as: governing\n    request: {{method: GET, path: /directory/tenantGovernance/settings}}\n    expect:\n      status: 200\n      schema: tenantGovernanceSetting\n"
+            ),
+        );
+    }
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = tgconform(&["run", "--scenarios", &dir_arg]);
+    assert_eq!(code, 0, "--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(stdout.contains("210 passed, 0 failed"), "{stdout}");
 }

@@ -21,6 +21,16 @@ fn usage_error(msg: impl std::fmt::Display) -> u8 {
 
 /// Load every scenario of `dir`; all load errors are printed, then `Err`.
 pub(crate) fn load_all(dir: &Path, schemas: &SchemaRegistry) -> Result<Vec<Arc<Scenario>>, u8> {
+    load_checked(dir, schemas, false)
+}
+
+/// As [`load_all`]; with `light`, each model is reduced to its metadata right after its
+/// file checks out (see [`plan::unload`]), so memory does not grow with the file count.
+fn load_checked(
+    dir: &Path,
+    schemas: &SchemaRegistry,
+    light: bool,
+) -> Result<Vec<Arc<Scenario>>, u8> {
     let files = scenario::discover(dir).map_err(|e| {
         eprintln!("{e}");
         EXIT_USAGE
@@ -38,6 +48,7 @@ pub(crate) fn load_all(dir: &Path, schemas: &SchemaRegistry) -> Result<Vec<Arc<S
     let mut errors = 0;
     for f in files {
         match scenario::load_file(&f, &opts) {
+            Ok(s) if light => out.push(Arc::new(plan::metadata_only(&s))),
             Ok(s) => out.push(Arc::new(s)),
             Err(e) => {
                 eprintln!("{e}\n");
@@ -57,7 +68,7 @@ pub(crate) fn list(args: ListArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
-    let scenarios = match load_all(&args.scenarios, &schemas) {
+    let scenarios = match load_checked(&args.scenarios, &schemas, true) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -145,7 +156,11 @@ pub(crate) fn run(args: RunArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
-    let mut scenarios = match load_all(&args.scenarios, &schemas) {
+    // Beyond a few hundred files, only each file's metadata is kept after it checks out,
+    // and the file is read again when its scenario runs: memory stays flat.
+    let light =
+        !args.dry_run && scenario::discover(&args.scenarios).is_ok_and(|f| f.len() > UNLOAD_ABOVE);
+    let mut scenarios = match load_checked(&args.scenarios, &schemas, light) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -234,7 +249,7 @@ pub(crate) fn run(args: RunArgs) -> u8 {
         skip_tags: args.skip_tags.clone(),
         allow_mutations: args.allow_mutations,
     };
-    let mut planned = plan::plan(&scenarios, &profile, kind, &selection, &tokens);
+    let mut planned = plan::plan(&scenarios, &profile, kind, &selection);
     if planned.is_empty() {
         return usage_error("no scenario is selected (check --tag / --skip-tag)");
     }
@@ -243,6 +258,14 @@ pub(crate) fn run(args: RunArgs) -> u8 {
     }
     if args.dry_run {
         return dry_run(&planned, &base_url, &tokens);
+    }
+    if light {
+        let opts = Arc::new(LoadOptions {
+            schema_types: Some(schemas.type_names()),
+        });
+        for p in &mut planned {
+            p.reload = Some(opts.clone());
+        }
     }
     let mut cfg = RunConfig::new(&base_url);
     cfg.schema_mode = schema_mode;
@@ -279,6 +302,13 @@ pub(crate) fn run(args: RunArgs) -> u8 {
         mock_opts,
         jobs,
         verbose,
+        if args.json.is_some() || args.coverage {
+            Keep::All
+        } else if args.junit.is_some() {
+            Keep::Steps
+        } else {
+            Keep::Failures
+        },
     ));
     let masker = Masker::new(tokens.secrets());
     let mut outcomes = outcomes;
@@ -350,6 +380,7 @@ async fn execute(
     mock_opts: MockOptions,
     jobs: usize,
     verbose: bool,
+    keep: Keep,
 ) -> Vec<ScenarioOutcome> {
     let on_int = runner.clone();
     tokio::spawn(async move {
@@ -374,13 +405,46 @@ async fn execute(
             }
         });
     }
-    run_all(planned, &runner, kind, &mock_opts, jobs, |o| {
+    run_all(planned, &runner, kind, &mock_opts, jobs, keep, |o| {
         // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
         let masker = Masker::new(runner.tokens().secrets());
         print!("{}", report::render_outcome(o, &masker, verbose));
         let _ = std::io::stdout().flush();
     })
     .await
+}
+
+/// How much of a finished scenario the run keeps after printing it. Memory stays flat in
+/// the number of scenarios unless a report needs every step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// Everything (the JSON report and coverage read every exchange).
+    All,
+    /// Every step, but bodies only of failed steps (JUnit lists the steps).
+    Steps,
+    /// Steps of failed scenarios only.
+    Failures,
+}
+
+fn slim(o: &mut ScenarioOutcome, keep: Keep) {
+    if keep == Keep::All {
+        return;
+    }
+    o.snapshot = Vec::new();
+    o.dynamic_values = Vec::new();
+    if keep == Keep::Failures && !o.failed() {
+        o.steps = Vec::new();
+        return;
+    }
+    for s in &mut o.steps {
+        if s.status != crate::runner::StepStatus::Failed
+            && let Some(e) = &mut s.exchange
+        {
+            e.request_body = None;
+            e.response_excerpt = None;
+            e.response_json = None;
+        }
+    }
 }
 
 /// Run planned scenarios `jobs` at a time; `on_outcome` sees each as it finishes.
@@ -390,6 +454,7 @@ pub(crate) async fn run_all(
     kind: TargetKind,
     mock_opts: &MockOptions,
     jobs: usize,
+    keep: Keep,
     mut on_outcome: impl FnMut(&ScenarioOutcome),
 ) -> Vec<ScenarioOutcome> {
     let mut stream = futures_util::stream::iter(planned.into_iter().map(|p| {
@@ -399,12 +464,24 @@ pub(crate) async fn run_all(
     }))
     .buffer_unordered(jobs.max(1));
     let mut outcomes = Vec::new();
-    while let Some(o) = stream.next().await {
+    while let Some(mut o) = stream.next().await {
         on_outcome(&o);
+        slim(&mut o, keep);
         outcomes.push(o);
     }
     outcomes
 }
+
+/// A scenario that could not start counts as failed, with the reason as its warning.
+fn failed_before_start(s: &Scenario, why: String) -> ScenarioOutcome {
+    let mut o = ScenarioOutcome::skipped(s, why.clone());
+    o.status = crate::runner::ScenarioStatus::Failed;
+    o.warnings.push(why);
+    o
+}
+
+/// Runs with more planned scenarios than this read each file again when it runs.
+const UNLOAD_ABOVE: usize = 200;
 
 /// Scenarios that move the mock's clock get a private embedded mock, so the clock
 /// of the shared one never jumps under other scenarios running in parallel.
@@ -414,6 +491,26 @@ async fn run_planned(
     kind: TargetKind,
     opts: MockOptions,
 ) -> ScenarioOutcome {
+    let reloaded;
+    let p = match &p.reload {
+        None => p,
+        Some(load_opts) => match crate::scenario::load_file(&p.scenario.path, load_opts) {
+            Ok(s) => {
+                reloaded = PlannedScenario {
+                    scenario: Arc::new(s),
+                    reload: None,
+                    ..p.clone()
+                };
+                &reloaded
+            }
+            Err(e) => {
+                return failed_before_start(
+                    &p.scenario,
+                    format!("the file changed during the run and no longer loads: {e}"),
+                );
+            }
+        },
+    };
     if kind == TargetKind::Embedded && p.skip.is_none() && p.scenario.has_tag(plan::MOCK_ONLY) {
         match tokio::task::spawn_blocking(move || MockServer::start(opts)).await {
             Ok(Ok(private)) => {
@@ -421,20 +518,16 @@ async fn run_planned(
                 return runner.run_on(p, &private.base_url()).await;
             }
             Ok(Err(e)) => {
-                let mut o = ScenarioOutcome::skipped(
+                return failed_before_start(
                     &p.scenario,
                     format!("cannot start a private mock: {e}"),
                 );
-                o.status = crate::runner::ScenarioStatus::Failed;
-                return o;
             }
             Err(e) => {
-                let mut o = ScenarioOutcome::skipped(
+                return failed_before_start(
                     &p.scenario,
                     format!("cannot start a private mock: {e}"),
                 );
-                o.status = crate::runner::ScenarioStatus::Failed;
-                return o;
             }
         }
     }

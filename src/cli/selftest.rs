@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 
 use super::args::SelftestArgs;
-use super::run::{load_all, parse_faults, run_all};
+use super::run::{Keep, load_all, parse_faults, run_all};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::mock::{Fault, MockOptions, MockServer};
 use crate::plan::{self, Selection};
@@ -95,14 +95,22 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
                 &Profile::builtin(),
                 TargetKind::Embedded,
                 selection,
-                &tokens,
             );
             let runner = Arc::new(
                 Runner::new(RunConfig::new(&mock.base_url()), schemas.clone(), tokens)
                     .map_err(|e| e.to_string())?,
             );
             Ok::<_, String>(
-                run_all(planned, &runner, TargetKind::Embedded, &opts, jobs, |_| {}).await,
+                run_all(
+                    planned,
+                    &runner,
+                    TargetKind::Embedded,
+                    &opts,
+                    jobs,
+                    Keep::Failures,
+                    |_| {},
+                )
+                .await,
             )
         }
     };

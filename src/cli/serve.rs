@@ -1,7 +1,7 @@
 use super::args::ServeArgs;
 use super::{EXIT_OK, EXIT_USAGE};
 use crate::mock::{Fault, MockOptions};
-use crate::target::{Profile, TokenCache, bind_actors};
+use crate::target::{Profile, bind_actors};
 
 pub(crate) fn serve(args: ServeArgs) -> u8 {
     if args.list_faults {
@@ -60,7 +60,7 @@ pub(crate) fn serve(args: ServeArgs) -> u8 {
         // Ready-to-use tokens for the built-in actors (tenants fixed for this server's life).
         let profile = Profile::builtin();
         let names: Vec<String> = profile.actors.keys().cloned().collect();
-        if let Ok(actors) = bind_actors(&profile, &names, &TokenCache::new()) {
+        if let Ok(actors) = bind_actors(&profile, &names) {
             println!("\nmock tokens (unsigned; see README \"Mock tokens\"):");
             for (name, a) in &actors.actors {
                 println!("  {name:<28} tenant {}  {}", a.tenant_id, a.minted.as_deref().unwrap_or(""));

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -599,8 +600,7 @@ impl Loader<'_> {
             "in fixture `{name}`, used at {}",
             self.err(fspan, "").position()
         );
-        let fx: FixtureFile =
-            yaml::parse(&fpath, &text, FileKind::Fixture).map_err(|e| e.with_note(&used_at))?;
+        let fx = parse_fixture(&fpath, &text).map_err(|e| e.with_note(&used_at))?;
         let mut params = BTreeMap::new();
         for p in &fx.params {
             match f.with.get(&p.value) {
@@ -1087,6 +1087,25 @@ impl Loader<'_> {
         }
         Ok(())
     }
+}
+
+/// Parse a fixture file, once per process for the same path and text: a run of many
+/// scenarios uses the same few fixtures over and over.
+fn parse_fixture(path: &Path, text: &str) -> Result<Arc<FixtureFile>, LoadError> {
+    type Cache = Mutex<HashMap<PathBuf, (String, Arc<FixtureFile>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Ok(c) = cache.lock()
+        && let Some((t, fx)) = c.get(path)
+        && t == text
+    {
+        return Ok(fx.clone());
+    }
+    let fx: Arc<FixtureFile> = Arc::new(yaml::parse(path, text, FileKind::Fixture)?);
+    if let Ok(mut c) = cache.lock() {
+        c.insert(path.to_path_buf(), (text.to_string(), fx.clone()));
+    }
+    Ok(fx)
 }
 
 /// File stems of the fixtures in `dir`, sorted.

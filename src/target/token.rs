@@ -41,6 +41,8 @@ impl TokenCache {
     }
 
     pub fn add_secret(&self, s: &str) {
+        // Few secrets are registered (profile secrets, env and command tokens), so a
+        // linear check is fine.
         if s.len() >= 4
             && let Ok(mut v) = self.secrets.lock()
             && !v.iter().any(|x| x == s)
