@@ -21,16 +21,17 @@ fn usage_error(msg: impl std::fmt::Display) -> u8 {
 
 /// Load every scenario of `dir`; all load errors are printed, then `Err`.
 pub(crate) fn load_all(dir: &Path, schemas: &SchemaRegistry) -> Result<Vec<Arc<Scenario>>, u8> {
-    load_checked(dir, schemas, false)
+    load_checked(dir, schemas, usize::MAX).map(|(s, _)| s)
 }
 
-/// As [`load_all`]; with `light`, each model is reduced to its metadata right after its
-/// file checks out (see [`plan::unload`]), so memory does not grow with the file count.
+/// As [`load_all`]; with more than `light_above` files, each model is reduced to its
+/// metadata right after its file checks out (see [`plan::metadata_only`]), so memory
+/// does not grow with the file count. The flag says whether that happened.
 fn load_checked(
     dir: &Path,
     schemas: &SchemaRegistry,
-    light: bool,
-) -> Result<Vec<Arc<Scenario>>, u8> {
+    light_above: usize,
+) -> Result<(Vec<Arc<Scenario>>, bool), u8> {
     let files = scenario::discover(dir).map_err(|e| {
         eprintln!("{e}");
         EXIT_USAGE
@@ -41,6 +42,7 @@ fn load_checked(
             dir.display()
         )));
     }
+    let light = files.len() > light_above;
     let opts = LoadOptions {
         schema_types: Some(schemas.type_names()),
     };
@@ -60,7 +62,7 @@ fn load_checked(
         eprintln!("{errors} scenario file(s) could not be loaded; nothing was sent");
         return Err(EXIT_USAGE);
     }
-    Ok(out)
+    Ok((out, light))
 }
 
 pub(crate) fn list(args: ListArgs) -> u8 {
@@ -68,8 +70,8 @@ pub(crate) fn list(args: ListArgs) -> u8 {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
-    let scenarios = match load_checked(&args.scenarios, &schemas, true) {
-        Ok(s) => s,
+    let scenarios = match load_checked(&args.scenarios, &schemas, 0) {
+        Ok((s, _)) => s,
         Err(code) => return code,
     };
     if args.markdown {
@@ -158,10 +160,14 @@ pub(crate) fn run(args: RunArgs) -> u8 {
     };
     // Beyond a few hundred files, only each file's metadata is kept after it checks out,
     // and the file is read again when its scenario runs: memory stays flat.
-    let light =
-        !args.dry_run && scenario::discover(&args.scenarios).is_ok_and(|f| f.len() > UNLOAD_ABOVE);
-    let mut scenarios = match load_checked(&args.scenarios, &schemas, light) {
-        Ok(s) => s,
+    // A dry run prints every step, so it keeps the models.
+    let light_above = if args.dry_run {
+        usize::MAX
+    } else {
+        UNLOAD_ABOVE
+    };
+    let (mut scenarios, light) = match load_checked(&args.scenarios, &schemas, light_above) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
     if let Some(f) = &args.filter {

@@ -298,12 +298,13 @@ fn parse_time(v: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::scenario::{Span, Template, VarRef};
     use serde_json::json;
 
-    struct NoVars;
+    /// A resolver that knows no variable (also used by the verdict tests).
+    pub(in crate::judge) struct NoVars;
     impl Resolver for NoVars {
         fn resolve(&self, _: &VarRef) -> Option<Value> {
             None
