@@ -1,21 +1,23 @@
 //! Facts of the tenant governance API shared by the embedded mock and the harness.
 //!
-//! Everything here comes from `shared/reference/tenant-governance-api.md` (the fact
-//! sheet); each item says which section. Neither the mock nor the harness hard-codes
-//! these facts elsewhere, so a correction lands in one place.
+//! Everything here is a fact of the contract; the rule catalogue (`rules.yaml`, rendered
+//! as `docs/contract.md`) says where each comes from, and items name their rule ids.
+//! Neither the mock nor the harness hard-codes these facts elsewhere, so a correction
+//! lands in one place.
 
 mod operations;
 pub mod roles;
+pub mod rules;
 mod token;
 
 pub use operations::{Access, OPERATIONS, Operation, RoleSet, find_operation};
 pub use roles::{ROLE_NAMES, role_name};
 pub use token::{MockClaims, TokenError, decode_mock_token, mint_mock_token};
 
-/// OData namespace of every type (§2, §10 revision A).
+/// OData namespace of every type (GRAPH-ODATA-TYPE-NAMESPACE).
 pub const NAMESPACE: &str = "microsoft.graph.tenantGovernanceServices";
 
-/// Root of the namespace, relative to the service base URL (§2).
+/// Root of the namespace, relative to the service base URL.
 pub const ROOT_PATH: &str = "/directory/tenantGovernance";
 
 /// `@odata.type` value for a type of the namespace.
@@ -23,7 +25,7 @@ pub fn odata_type(type_name: &str) -> String {
     format!("#{NAMESPACE}.{type_name}")
 }
 
-/// Enumerations (§8), members in documented order.
+/// Enumerations (rules ENUM-*), members in documented order.
 pub mod enums {
     pub const REQUEST_STATUS: &[&str] = &["pending", "accepted", "rejected", "unknownFutureValue"];
     pub const RELATIONSHIP_STATUS: &[&str] = &[
@@ -45,7 +47,7 @@ pub mod enums {
     ];
 }
 
-/// Delegated permission scopes (§5). All are prefixed `TenantGovernance-`.
+/// Delegated permission scopes (rules PERM-*). All are prefixed `TenantGovernance-`.
 pub mod scopes {
     pub const REQUEST_READ: &str = "TenantGovernance-Request.Read.All";
     pub const REQUEST_RW: &str = "TenantGovernance-Request.ReadWrite.All";
@@ -53,7 +55,7 @@ pub mod scopes {
     pub const INVITATION_RW: &str = "TenantGovernance-Invitation.ReadWrite.All";
     pub const RELATIONSHIP_READ: &str = "TenantGovernance-Relationship.Read.All";
     pub const RELATIONSHIP_RW: &str = "TenantGovernance-Relationship.ReadWrite.All";
-    /// §5 marks this scope as unconfirmed ("No `PolicyTemplate.Read.All` scope was found").
+    /// Unconfirmed: no published source names it (PERM-TPL-LIST-SCOPE, inferred).
     pub const POLICY_TEMPLATE_READ: &str = "TenantGovernance-PolicyTemplate.Read.All";
     pub const POLICY_TEMPLATE_RW: &str = "TenantGovernance-PolicyTemplate.ReadWrite.All";
     pub const SETTING_READ: &str = "TenantGovernance-Setting.Read.All";
@@ -72,9 +74,9 @@ pub mod scopes {
     ];
 }
 
-/// Request lifetime: 14 days (§9.7, [DE] + [X]).
+/// Request lifetime: 14 days (REQ-EXPIRY-14D).
 pub const REQUEST_LIFETIME_DAYS: i64 = 14;
-/// Invitation lifetime: 30 days (§9.7, [D]).
+/// Invitation lifetime: 30 days (INV-EXPIRY-30D).
 pub const INVITATION_LIFETIME_DAYS: i64 = 30;
-/// Id of the system-provided template (§6.5).
+/// Id of the system-provided template (TPL-DEFAULT-GET).
 pub const DEFAULT_TEMPLATE_ID: &str = "default";

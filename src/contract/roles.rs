@@ -1,8 +1,8 @@
-//! Entra directory roles named by the fact sheet (§5) and their role *template* ids,
+//! Entra directory roles named by the role sets (rules ROLE-*) and their role *template* ids,
 //! which is what a token's `wids` claim carries.
 //!
-//! The Global Reader id is documented (§7, roleTemplate example). The four Tenant
-//! Governance role ids are not in the fact sheet; they are the ids published in the
+//! The Global Reader id is documented (the roleTemplate example). The four Tenant
+//! Governance role ids are not in the API reference; they are the ids published in the
 //! Entra built-in roles list as mirrored by public role tables, and the mock uses them
 //! as its constants. A mock or tenant that uses other ids only needs a profile whose
 //! `wids` match.
@@ -32,7 +32,7 @@ pub const ROLE_NAMES: &[(&str, &str)] = &[
     (GLOBAL_READER, "Global Reader"),
 ];
 
-/// Display name of a role template id, if it is one the fact sheet names.
+/// Display name of a role template id, if it is one of the role sets (rules ROLE-*).
 pub fn role_name(template_id: &str) -> Option<&'static str> {
     ROLE_NAMES
         .iter()

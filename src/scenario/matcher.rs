@@ -131,7 +131,7 @@ pub(crate) const MATCHER_KEYS: &[&str] = &[
 ];
 
 /// Default tolerance of `offsetFrom`: documented examples differ by sub-second
-/// precision (fact sheet §11.9), and real services stamp the two times separately.
+/// precision (GRAPH-TIMESTAMP-PRECISION), and real services stamp the two times separately.
 pub const DEFAULT_OFFSET_TOLERANCE: Duration = Duration::from_secs(60);
 
 /// Why a matcher object is refused, and which of its keys is at fault.
