@@ -34,6 +34,7 @@ pub fn metadata_only(s: &Scenario) -> Scenario {
         steps: Vec::new(),
         teardown: Vec::new(),
         redactions: Vec::new(),
+        snapshot_mode: s.snapshot_mode,
     }
 }
 

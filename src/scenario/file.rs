@@ -25,6 +25,9 @@ pub(crate) struct ScenarioFile {
     pub teardown: Vec<Spanned<StepFile>>,
     #[serde(default)]
     pub redact: BTreeMap<String, Spanned<String>>,
+    /// How snapshotted steps are recorded: `value` or `shape` (overrides the profile).
+    #[serde(default, rename = "snapshotMode")]
+    pub snapshot_mode: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -14,8 +14,8 @@ use super::error::{LoadError, Span, did_you_mean};
 use super::file::{AuthFile, ExpectFile, FixtureFile, RequestFile, ScenarioFile, StepFile};
 use super::matcher::parse_matchers;
 use super::model::{
-    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, StatusSpec,
-    Step, StepPhase,
+    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
+    StatusSpec, Step, StepPhase,
 };
 use super::template::{Template, ValueTemplate, VarRef};
 use super::yaml::{self, FileKind};
@@ -320,8 +320,28 @@ impl Loader<'_> {
                         "insta selectors look like `.id`, `.value[].id` or `[\"@odata.context\"]`",
                     ));
             }
+            if let Err(e) = crate::snapshot::check_selector(selector) {
+                return Err(self
+                    .err(
+                        span_of(replacement),
+                        format!("redaction selector `{selector}` does not parse: {e}"),
+                    )
+                    .with_hint(
+                        "insta selectors look like `.id`, `.value[].id` or `[\"@odata.context\"]`",
+                    ));
+            }
             redactions.push((selector.clone(), replacement.value.clone()));
         }
+        let snapshot_mode = match &file.snapshot_mode {
+            None => None,
+            Some(m) => Some(SnapshotMode::parse(&m.value).ok_or_else(|| {
+                self.err(
+                    span_of(m),
+                    format!("snapshotMode `{}` is not `value` or `shape`", m.value),
+                )
+                .with_hint("`value` records bodies with ids and dates redacted; `shape` records property names, types and enum values")
+            })?),
+        };
         let stem = self
             .path
             .file_stem()
@@ -339,6 +359,7 @@ impl Loader<'_> {
             steps,
             teardown,
             redactions,
+            snapshot_mode,
         })
     }
 
@@ -1222,6 +1243,24 @@ steps:
             s.steps[1].expect.status.as_ref().map(|x| x.allowed.clone()),
             Some(vec![200, 204])
         );
+    }
+
+    #[test]
+    fn snapshot_mode_loads_and_bad_values_point_at_the_key() {
+        let s = load(&format!("{GOOD}snapshotMode: shape\n")).map_err(|e| e.to_string());
+        assert_eq!(s.map(|s| s.snapshot_mode), Ok(Some(SnapshotMode::Shape)));
+        let e = err(&format!("{GOOD}snapshotMode: shapes\n"));
+        assert!(
+            e.message.contains("`shapes` is not `value` or `shape`"),
+            "{e}"
+        );
+        assert_eq!(e.span.line, 25);
+    }
+
+    #[test]
+    fn a_redaction_selector_that_does_not_parse_is_a_load_error() {
+        let e = err(&format!("{GOOD}redact:\n  \".value[\": x\n"));
+        assert!(e.message.contains("does not parse"), "{e}");
     }
 
     #[test]

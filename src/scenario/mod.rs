@@ -19,8 +19,8 @@ pub use error::{LoadError, Span};
 pub use load::{LoadOptions, discover, load_file, load_str};
 pub use matcher::{JsonType, Matcher, MatcherKind, Operand};
 pub use model::{
-    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, StatusSpec,
-    Step, StepPhase,
+    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
+    StatusSpec, Step, StepPhase,
 };
 pub use template::{ActorField, Resolver, Template, TemplatePart, ValueTemplate, VarRef};
 

@@ -23,8 +23,37 @@ pub struct Scenario {
     pub steps: Vec<Step>,
     /// Steps that run after `steps` whatever happened (success, failure, interruption).
     pub teardown: Vec<Step>,
-    /// Extra snapshot redactions: insta selector → replacement.
+    /// Extra snapshot redactions: insta selector (within each step's body) → replacement.
     pub redactions: Vec<(String, String)>,
+    /// `snapshotMode:` of the file; `None` leaves the choice to the profile.
+    pub snapshot_mode: Option<SnapshotMode>,
+}
+
+/// How a snapshotted response is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SnapshotMode {
+    /// The body with dynamic values (ids, date-times, captures) redacted.
+    Value,
+    /// Property names, JSON types and enum values; free values replaced by their type.
+    Shape,
+}
+
+impl SnapshotMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnapshotMode::Value => "value",
+            SnapshotMode::Shape => "shape",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SnapshotMode> {
+        match s {
+            "value" => Some(SnapshotMode::Value),
+            "shape" => Some(SnapshotMode::Shape),
+            _ => None,
+        }
+    }
 }
 
 impl Scenario {

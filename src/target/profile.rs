@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::scenario::SnapshotMode;
+
 /// The profile used when none is given: mock tokens and fresh tenants per run.
 pub const BUILTIN_PROFILE: &str = include_str!("../../profiles/embedded-mock.yaml");
 
@@ -28,6 +30,17 @@ pub struct Profile {
     /// Extra strings to mask in every output, besides tokens.
     #[serde(default)]
     pub secrets: Vec<String>,
+    /// This target's snapshot folder, relative to the profile file
+    /// (default: `snapshots/<profile file stem>/`).
+    #[serde(default)]
+    pub snapshots: Option<PathBuf>,
+    /// `value` or `shape` snapshots for scenarios that do not choose
+    /// (default: shape for real tenants, value for mocks).
+    #[serde(default)]
+    pub snapshot_mode: Option<SnapshotMode>,
+    /// Extra snapshot redactions: insta selector within each step's body → replacement.
+    #[serde(default)]
+    pub redact: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -84,6 +97,12 @@ pub enum ProfileError {
         actor: String,
         message: String,
     },
+    #[error("{path}: error: redaction selector `{selector}` does not parse: {message}")]
+    Redaction {
+        path: PathBuf,
+        selector: String,
+        message: String,
+    },
 }
 
 impl Profile {
@@ -123,6 +142,15 @@ impl Profile {
                 message,
             }
         })?;
+        for selector in profile.redact.keys() {
+            crate::snapshot::check_selector(selector).map_err(|message| {
+                ProfileError::Redaction {
+                    path: path.to_path_buf(),
+                    selector: selector.clone(),
+                    message,
+                }
+            })?;
+        }
         for (name, actor) in &profile.actors {
             let err = |message: String| ProfileError::Actor {
                 path: path.to_path_buf(),
@@ -207,6 +235,30 @@ mod tests {
                 .map(|s| s.starts_with("p.yaml:2:1: error: unknown field `targte`")),
             Some(true),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn snapshot_keys_parse() {
+        let text = "snapshots: snaps\nsnapshotMode: shape\nredact: {\".displayName\": \"[name]\"}\nactors: {}\n";
+        let p = Profile::parse(Path::new("p"), text).map_err(|e| e.to_string());
+        let p = p.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.snapshots.as_deref(), Some(Path::new("snaps")));
+        assert_eq!(p.snapshot_mode, Some(SnapshotMode::Shape));
+        assert_eq!(
+            p.redact.get(".displayName").map(String::as_str),
+            Some("[name]")
+        );
+    }
+
+    #[test]
+    fn a_bad_snapshot_mode_or_selector_is_an_error() {
+        let mode = Profile::parse(Path::new("p"), "snapshotMode: shapes\nactors: {}\n");
+        assert!(matches!(mode, Err(ProfileError::Parse { .. })), "{mode:?}");
+        let sel = Profile::parse(Path::new("p"), "redact: {\".a[\": x}\nactors: {}\n");
+        assert!(
+            matches!(sel, Err(ProfileError::Redaction { .. })),
+            "{sel:?}"
         );
     }
 

@@ -1,19 +1,17 @@
-//! Scenario snapshots: what the snapshotted steps returned, with dynamic values
-//! replaced by stable placeholders, compared with `snapshots/<stem>.snap` by insta.
+//! The document a `.snap` file records: the snapshotted steps of one scenario run,
+//! with dynamic values replaced by stable placeholders.
 //!
 //! Redaction is by value first: any string equal to a value this run minted or
 //! captured (a tenant id, a request id…) becomes `[name]`, so a snapshot still shows
 //! *which* id appears where. Remaining GUIDs and date-times become `[uuid]` and
-//! `[datetime]`. A scenario's `redact:` selectors apply on top (insta redactions).
+//! `[datetime]`. Selector redactions (`redact:`) apply later, when the text is rendered.
 
-use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::runner::{ScenarioOutcome, SnapshotEntry};
-use crate::scenario::Scenario;
 
 static GUID: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
@@ -81,6 +79,16 @@ pub fn redact(v: &Value, known: &[(String, String)]) -> Value {
     }
 }
 
+/// A whole string that is a GUID.
+pub(super) fn is_guid(s: &str) -> bool {
+    s.len() == 36 && GUID.is_match(s)
+}
+
+/// A whole string that is an ISO 8601 date-time.
+pub(super) fn is_datetime(s: &str) -> bool {
+    DATETIME.is_match(s)
+}
+
 fn redact_str(s: &str, known: &[(String, String)]) -> String {
     if let Some((name, _)) = known.iter().find(|(_, v)| v == s) {
         return format!("[{name}]");
@@ -96,35 +104,6 @@ fn redact_str(s: &str, known: &[(String, String)]) -> String {
     }
     out = SKIPTOKEN.replace_all(&out, "${1}[skiptoken]").into_owned();
     GUID.replace_all(&out, "[uuid]").into_owned()
-}
-
-/// Where a scenario's snapshot lives.
-pub fn snapshot_dir(root: &Path) -> PathBuf {
-    root.join("snapshots")
-}
-
-/// Assert the outcome's snapshot with insta (panics on mismatch, as insta does; call
-/// it inside a test trial). `root` is the repository root holding `snapshots/`.
-pub fn assert_snapshot(scenario: &Scenario, outcome: &ScenarioOutcome, root: &Path) {
-    if outcome.snapshot.is_empty() {
-        return;
-    }
-    let doc = document(outcome);
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(snapshot_dir(root));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_input_file(&scenario.path);
-    settings.set_omit_expression(true);
-    settings.set_sort_maps(true);
-    if !scenario.description.trim().is_empty() {
-        settings.set_description(scenario.description.trim().to_string());
-    }
-    for (selector, replacement) in &scenario.redactions {
-        settings.add_redaction(selector, replacement.as_str());
-    }
-    settings.bind(|| {
-        insta::assert_yaml_snapshot!(scenario.stem.as_str(), doc);
-    });
 }
 
 #[cfg(test)]
