@@ -2,11 +2,13 @@
 //! governance API.
 //!
 //! Data flows one way: [`scenario`] (load) → [`plan`] → [`runner`] (execute) →
-//! [`judge`] → [`report`]. The [`mock`] is a separate server that shares only the
-//! [`contract`] facts with the harness.
+//! [`judge`] → [`report`]. The [`engine`] is the one place that wires a run together
+//! (runtime, jobs, mocks, interrupts) and hands its events to reporters. The [`mock`]
+//! is a separate server that shares only the [`contract`] facts with the harness.
 
 pub mod cli;
 pub mod contract;
+pub mod engine;
 pub mod judge;
 pub mod mock;
 pub mod plan;

@@ -2,6 +2,7 @@
 //! and safety rules applied, order fixed.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -9,32 +10,97 @@ use serde_json::Value;
 use crate::scenario::{LoadOptions, Scenario};
 use crate::target::{ActorSet, Profile, TargetKind, bind_actors};
 
+/// What planning and reports need of a checked scenario: everything but its steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioMeta {
+    pub path: PathBuf,
+    /// File stem: the trial name is `scenario::<stem>`.
+    pub stem: String,
+    pub name: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    /// Actor names the scenario needs, in declaration order.
+    pub actors: Vec<String>,
+}
+
+impl ScenarioMeta {
+    pub fn of(s: &Scenario) -> Self {
+        ScenarioMeta {
+            path: s.path.clone(),
+            stem: s.stem.clone(),
+            name: s.name.clone(),
+            description: s.description.clone(),
+            tags: s.tags.clone(),
+            actors: s.actors.clone(),
+        }
+    }
+
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+}
+
+/// Where a planned scenario's steps come from.
+#[derive(Debug, Clone)]
+pub enum ScenarioSource {
+    /// The checked model, kept in memory.
+    Loaded(Arc<Scenario>),
+    /// Only the metadata is kept; the file (`meta.path`) is read again, with these
+    /// options, when the scenario runs. Large runs keep memory flat this way.
+    Deferred(Arc<LoadOptions>),
+}
+
+/// One scenario file of a suite, checked: its metadata and where its steps are.
+#[derive(Debug, Clone)]
+pub struct SuiteScenario {
+    pub meta: Arc<ScenarioMeta>,
+    pub source: ScenarioSource,
+}
+
+impl SuiteScenario {
+    /// A scenario kept in memory.
+    pub fn loaded(s: Arc<Scenario>) -> Self {
+        SuiteScenario {
+            meta: Arc::new(ScenarioMeta::of(&s)),
+            source: ScenarioSource::Loaded(s),
+        }
+    }
+
+    /// A scenario that was checked, then dropped: it is read again when it runs.
+    pub fn deferred(s: &Scenario, opts: Arc<LoadOptions>) -> Self {
+        SuiteScenario {
+            meta: Arc::new(ScenarioMeta::of(s)),
+            source: ScenarioSource::Deferred(opts),
+        }
+    }
+
+    /// The model, when it is in memory.
+    pub fn model(&self) -> Option<&Arc<Scenario>> {
+        match &self.source {
+            ScenarioSource::Loaded(s) => Some(s),
+            ScenarioSource::Deferred(_) => None,
+        }
+    }
+}
+
+impl From<Arc<Scenario>> for SuiteScenario {
+    fn from(s: Arc<Scenario>) -> Self {
+        SuiteScenario::loaded(s)
+    }
+}
+
 /// One scenario ready to run (or to be reported as skipped, with the reason).
 #[derive(Debug, Clone)]
 pub struct PlannedScenario {
-    pub scenario: Arc<Scenario>,
+    pub scenario: SuiteScenario,
     pub actors: ActorSet,
     pub profile_vars: BTreeMap<String, Value>,
     pub skip: Option<String>,
-    /// `Some`: `scenario` holds only metadata (see [`metadata_only`]); the file is read
-    /// again, with these options, when the scenario runs. Large runs keep memory flat.
-    pub reload: Option<Arc<LoadOptions>>,
 }
 
-/// What planning and reports need of a checked scenario: everything but its steps.
-pub fn metadata_only(s: &Scenario) -> Scenario {
-    Scenario {
-        path: s.path.clone(),
-        stem: s.stem.clone(),
-        name: s.name.clone(),
-        description: s.description.clone(),
-        tags: s.tags.clone(),
-        actors: s.actors.clone(),
-        vars: Vec::new(),
-        steps: Vec::new(),
-        teardown: Vec::new(),
-        redactions: Vec::new(),
-        snapshot_mode: s.snapshot_mode,
+impl PlannedScenario {
+    pub fn meta(&self) -> &ScenarioMeta {
+        &self.scenario.meta
     }
 }
 
@@ -57,31 +123,32 @@ pub const MUTATING: &str = "mutating";
 /// Decide for one scenario. Selection by tag decides *whether it is reported at all*
 /// (`None`); the target's rules decide whether it is skipped (with a reason).
 pub fn plan_one(
-    scenario: &Arc<Scenario>,
+    scenario: &SuiteScenario,
     profile: &Profile,
     kind: TargetKind,
     selection: &Selection,
 ) -> Option<PlannedScenario> {
-    if !selection.tags.is_empty() && !selection.tags.iter().any(|t| scenario.has_tag(t)) {
+    let meta = &scenario.meta;
+    if !selection.tags.is_empty() && !selection.tags.iter().any(|t| meta.has_tag(t)) {
         return None;
     }
-    if selection.skip_tags.iter().any(|t| scenario.has_tag(t)) {
+    if selection.skip_tags.iter().any(|t| meta.has_tag(t)) {
         return None;
     }
     let mut skip = None;
-    if scenario.has_tag(MOCK_ONLY)
+    if meta.has_tag(MOCK_ONLY)
         && kind != TargetKind::Embedded
         && !profile.has_capability("mock-control")
     {
         skip = Some("mock-only: needs the mock control endpoints (/_mock/clock); the profile does not declare `capabilities: [mock-control]`".to_string());
     }
     let real = kind == TargetKind::Real || profile.real == Some(true);
-    if skip.is_none() && real && scenario.has_tag(MUTATING) && !selection.allow_mutations {
+    if skip.is_none() && real && meta.has_tag(MUTATING) && !selection.allow_mutations {
         skip = Some(
             "mutating: the target is a real tenant; pass --allow-mutations to run it".to_string(),
         );
     }
-    let actors = match bind_actors(profile, &scenario.actors) {
+    let actors = match bind_actors(profile, &meta.actors) {
         Ok(a) => a,
         Err(missing) => {
             skip.get_or_insert_with(|| format!("the profile defines no actor `{missing}`"));
@@ -93,13 +160,12 @@ pub fn plan_one(
         actors,
         profile_vars: profile.vars.clone(),
         skip,
-        reload: None,
     })
 }
 
 /// Plan every scenario, in order.
 pub fn plan(
-    scenarios: &[Arc<Scenario>],
+    scenarios: &[SuiteScenario],
     profile: &Profile,
     kind: TargetKind,
     selection: &Selection,
@@ -108,4 +174,35 @@ pub fn plan(
         .iter()
         .filter_map(|s| plan_one(s, profile, kind, selection))
         .collect()
+}
+
+/// A deterministic shuffle (xorshift64*), so `--shuffle SEED` reproduces an order.
+pub fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut x = seed ^ 0x9E37_79B9_7F4A_7C15;
+    for i in (1..items.len()).rev() {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let j = (r % (i as u64 + 1)) as usize;
+        items.swap(i, j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shuffle_is_a_deterministic_permutation() {
+        let mut a: Vec<u32> = (0..20).collect();
+        let mut b = a.clone();
+        shuffle(&mut a, 7);
+        shuffle(&mut b, 7);
+        assert_eq!(a, b);
+        let mut sorted = a.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..20).collect::<Vec<_>>());
+        assert_ne!(a, (0..20).collect::<Vec<_>>());
+    }
 }

@@ -8,13 +8,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use libtest_mimic::{Arguments, Failed, Trial};
-use tgconform::mock::{MockOptions, MockServer};
-use tgconform::plan::{Selection, plan_one};
+use tgconform::engine::{Collect, EngineBuilder, Target};
+use tgconform::mock::MockOptions;
+use tgconform::plan::{Selection, SuiteScenario, plan_one};
 use tgconform::report::{Masker, render_outcome};
-use tgconform::runner::{RunConfig, Runner, ScenarioStatus};
+use tgconform::runner::ScenarioStatus;
 use tgconform::scenario::{self, LoadOptions, Scenario};
 use tgconform::schema::SchemaRegistry;
-use tgconform::target::{Profile, TargetKind, TokenCache};
+use tgconform::target::{Profile, TargetKind};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -45,29 +46,37 @@ fn run_trial(path: &Path) -> Result<(), Failed> {
     };
     let scenario: Arc<Scenario> =
         Arc::new(scenario::load_file(path, &opts).map_err(|e| e.to_string())?);
-    let mock = MockServer::start(MockOptions {
-        faults: Vec::new(),
-        control: true,
-    })
-    .map_err(|e| format!("cannot start the embedded mock: {e}"))?;
-    let tokens = TokenCache::new();
     let Some(planned) = plan_one(
-        &scenario,
+        &SuiteScenario::loaded(scenario.clone()),
         &Profile::builtin(),
         TargetKind::Embedded,
         &Selection::default(),
     ) else {
-        return Ok(());
+        return Err(format!(
+            "scenario::{} was not planned against the embedded mock",
+            scenario.stem
+        )
+        .into());
     };
-    let runner = Runner::new(
-        RunConfig::new(&mock.base_url()),
+    // The same engine as `tgconform run`, with a mock of the trial's own.
+    let engine = EngineBuilder::new(
         schemas.clone(),
-        tokens.clone(),
+        Target::Embedded(MockOptions {
+            faults: Vec::new(),
+            control: true,
+        }),
     )
+    .runtime(runtime().handle().clone())
+    .jobs(Some(1))
+    .build()
     .map_err(|e| e.to_string())?;
-    let outcome = runtime().block_on(runner.run(&planned));
+    let mut collect = Collect::all();
+    engine.run(vec![planned], &mut collect);
+    let Some(outcome) = collect.outcomes.pop() else {
+        return Err("the engine reported no outcome".into());
+    };
 
-    let masker = Masker::new(tokens.secrets());
+    let masker = Masker::new(engine.tokens().secrets());
     match &outcome.status {
         ScenarioStatus::Passed => {}
         ScenarioStatus::Failed => return Err(render_outcome(&outcome, &masker, false).into()),

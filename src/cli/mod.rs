@@ -29,7 +29,7 @@ pub fn main() -> ExitCode {
     };
     init_tracing(cli.verbose);
     let code = match cli.command {
-        Command::Run(args) => run::run(*args),
+        Command::Run(args) => run::run(*args, cli.verbose > 0),
         Command::Serve(args) => serve::serve(args),
         Command::Schema(cmd) => schema_cmd::schema(cmd),
         Command::List(args) => run::list(args),

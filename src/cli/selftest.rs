@@ -2,19 +2,18 @@
 //! embedded mock once clean and once per fault of the mock's catalogue; every fault
 //! must make at least one scenario fail ("killed").
 
-use std::sync::Arc;
-
 use futures_util::StreamExt;
 
 use super::args::SelftestArgs;
-use super::run::{Keep, load_all, parse_faults, run_all};
+use super::run::{load_all, parse_faults};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::mock::{Fault, MockOptions, MockServer};
+use crate::engine::{Collect, EngineBuilder, RunSummary, Target};
+use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, Selection};
-use crate::report::{self, Masker, Totals};
-use crate::runner::{RunConfig, Runner};
+use crate::report::{self, Masker};
+use crate::runner::ScenarioOutcome;
 use crate::schema::SchemaRegistry;
-use crate::target::{Profile, TargetKind, TokenCache};
+use crate::target::{Profile, TargetKind};
 
 /// Faults whose suite runs are in flight at once.
 const PARALLEL_FAULTS: usize = 8;
@@ -75,43 +74,34 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
         skip_tags: args.skip_tags.clone(),
         allow_mutations: true,
     };
-    // Each suite run gets its own mock, so runs for different faults are independent;
-    // a faulty mock mostly makes scenarios wait (polling, retries), so several faults
-    // run at once even on few cores.
+    let planned = plan::plan(
+        &scenarios,
+        &Profile::builtin(),
+        TargetKind::Embedded,
+        &selection,
+    );
+    // Each suite run gets its own engine and mock, so runs for different faults are
+    // independent; a faulty mock mostly makes scenarios wait (polling, retries), so
+    // several faults run at once even on few cores.
     let suite = |faults: Vec<Fault>| {
-        let scenarios = &scenarios;
         let schemas = &schemas;
-        let selection = &selection;
+        let planned = planned.clone();
+        let handle = runtime.handle().clone();
         async move {
-            let opts = MockOptions {
-                faults,
-                control: true,
-            };
-            let mock = MockServer::start(opts.clone())
-                .map_err(|e| format!("cannot start the embedded mock: {e}"))?;
-            let tokens = TokenCache::new();
-            let planned = plan::plan(
-                scenarios,
-                &Profile::builtin(),
-                TargetKind::Embedded,
-                selection,
-            );
-            let runner = Arc::new(
-                Runner::new(RunConfig::new(&mock.base_url()), schemas.clone(), tokens)
-                    .map_err(|e| e.to_string())?,
-            );
-            Ok::<_, String>(
-                run_all(
-                    planned,
-                    &runner,
-                    TargetKind::Embedded,
-                    &opts,
-                    jobs,
-                    Keep::Failures,
-                    |_| {},
-                )
-                .await,
+            let engine = EngineBuilder::new(
+                schemas.clone(),
+                Target::Embedded(MockOptions {
+                    faults,
+                    control: true,
+                }),
             )
+            .runtime(handle)
+            .jobs(Some(jobs))
+            .build()
+            .map_err(|e| e.to_string())?;
+            let mut failed = Collect::failures();
+            let result = engine.run_async(planned, &mut failed).await;
+            Ok::<_, String>((result.summary, failed.outcomes))
         }
     };
     println!(
@@ -119,14 +109,15 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
         scenarios.len(),
         faults.len()
     );
-    let clean = match runtime.block_on(suite(Vec::new())) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let totals = Totals::of(&clean);
+    let (clean, clean_failures): (RunSummary, Vec<std::sync::Arc<ScenarioOutcome>>) =
+        match runtime.block_on(suite(Vec::new())) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_USAGE;
+            }
+        };
+    let totals = clean.totals;
     let clean_ok = totals.failed == 0;
     if clean_ok {
         println!("clean mock: {}", report::summary_line(&totals));
@@ -136,7 +127,9 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
             report::summary_line(&totals)
         );
         let masker = Masker::default();
-        for o in clean.iter().filter(|o| o.failed()) {
+        let mut clean_failures = clean_failures;
+        clean_failures.sort_by(|a, b| a.stem.cmp(&b.stem));
+        for o in &clean_failures {
             print!("{}", report::render_outcome(o, &masker, false));
         }
     }
@@ -147,18 +140,14 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
             .collect(),
     );
     for (f, outcomes) in faults.iter().zip(runs) {
-        let outcomes = match outcomes {
-            Ok(o) => o,
+        let failed = match outcomes {
+            Ok((_, failed)) => failed,
             Err(e) => {
                 eprintln!("error: {e}");
                 return EXIT_USAGE;
             }
         };
-        let mut killed_by: Vec<String> = outcomes
-            .iter()
-            .filter(|o| o.failed())
-            .map(|o| o.stem.clone())
-            .collect();
+        let mut killed_by: Vec<String> = failed.iter().map(|o| o.stem.clone()).collect();
         killed_by.sort();
         let r = FaultResult {
             fault: f.name().to_string(),

@@ -1,7 +1,100 @@
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use super::{Masker, Totals};
-use crate::runner::{ScenarioOutcome, ScenarioStatus, StepOutcome, StepStatus};
+use crate::engine::{Event, ReportError, Reporter, RunInfo};
+use crate::runner::{InterruptReason, ScenarioOutcome, ScenarioStatus, StepOutcome, StepStatus};
+use crate::schema::SchemaMode;
+use crate::target::{TargetKind, TokenCache};
+
+/// The console: a banner on stderr, one line per scenario as it finishes (failures in
+/// detail), what teardown left behind, and the summary line. Keeps only leftovers.
+pub struct ConsoleReporter {
+    tokens: TokenCache,
+    verbose: bool,
+    /// (stem, leftover) of every scenario, sorted when printed.
+    leftovers: Vec<(String, String)>,
+}
+
+impl ConsoleReporter {
+    /// `tokens`: the run's token cache (what to mask); `verbose`: every step.
+    pub fn new(tokens: TokenCache, verbose: bool) -> Self {
+        ConsoleReporter {
+            tokens,
+            verbose,
+            leftovers: Vec::new(),
+        }
+    }
+}
+
+impl Reporter for ConsoleReporter {
+    fn write_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::RunStarted(info) => eprintln!("{}", banner(info)),
+            Event::ScenarioFinished { outcome, .. } => {
+                // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
+                let masker = Masker::new(self.tokens.secrets());
+                print!("{}", render_outcome(outcome, &masker, self.verbose));
+                let _ = std::io::stdout().flush();
+                self.leftovers.extend(
+                    outcome
+                        .leftovers
+                        .iter()
+                        .map(|l| (outcome.stem.clone(), l.clone())),
+                );
+            }
+            Event::Interrupted { reason } => eprintln!(
+                "\n{}",
+                match reason {
+                    InterruptReason::CtrlC =>
+                        "interrupted: running teardown steps (press Ctrl-C again to abort)",
+                    InterruptReason::Terminate => "terminated: running teardown steps",
+                    InterruptReason::Requested => "interrupted: running teardown steps",
+                }
+            ),
+            Event::Warning { message } => eprintln!("warning: {message}"),
+            Event::RunFinished(summary) => {
+                let masker = Masker::new(self.tokens.secrets());
+                if !self.leftovers.is_empty() {
+                    // Stable by scenario, whatever order they finished in.
+                    self.leftovers.sort_by(|a, b| a.0.cmp(&b.0));
+                    println!("\nTeardown could not remove everything; left behind:");
+                    for (_, l) in &self.leftovers {
+                        println!("  - {}", masker.mask(l));
+                    }
+                }
+                println!("\n{}", summary_line(&summary.totals));
+            }
+            Event::ScenarioStarted { .. }
+            | Event::StepFinished { .. }
+            | Event::TeardownStarted { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+/// `tgconform X: N scenario(s) against TARGET (KIND, schema mode M, J job(s))`.
+pub fn banner(info: &RunInfo) -> String {
+    format!(
+        "tgconform {}: {} scenario(s) against {} ({}, schema mode {}, {} job(s))",
+        info.tool_version,
+        info.scenarios,
+        match info.kind {
+            TargetKind::Embedded => format!("the embedded mock at {}", info.base_url),
+            _ => info.base_url.clone(),
+        },
+        match info.kind {
+            TargetKind::Embedded => "embedded",
+            TargetKind::Loopback => "loopback",
+            TargetKind::Real => "real tenant",
+        },
+        match info.schema_mode {
+            SchemaMode::Strict => "strict",
+            SchemaMode::Lenient => "lenient",
+        },
+        info.jobs
+    )
+}
 
 /// One line per scenario; failures in detail below it.
 pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> String {

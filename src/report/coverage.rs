@@ -7,7 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::contract::{OPERATIONS, enums, find_operation};
-use crate::runner::ScenarioOutcome;
+use crate::engine::{Event, ReportError, Reporter};
+use crate::runner::StepRecord;
 use crate::schema::SchemaRegistry;
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,94 +44,137 @@ pub struct Coverage {
 /// The enum member no conforming server sends (see `enum_members_total`).
 pub const SENTINEL: &str = "unknownFutureValue";
 
-/// Compute coverage from outcomes (run with bodies kept).
-pub fn coverage(outcomes: &[ScenarioOutcome], schemas: &SchemaRegistry) -> Coverage {
-    let mut statuses: BTreeMap<u8, BTreeSet<u16>> = BTreeMap::new();
-    let mut enum_seen: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-    let mut props: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for o in outcomes {
-        for s in &o.steps {
-            let Some(e) = &s.exchange else { continue };
-            let path = e
-                .url
-                .split_once("/directory/")
-                .map(|(_, rest)| format!("/directory/{rest}"))
-                .unwrap_or_default();
-            let op = find_operation(&e.method, &path);
-            if let (Some(op), Some(code)) = (op, e.status) {
-                statuses.entry(op.number).or_default().insert(code);
-            }
-            let entity = op.map(|o| o.name.split('.').next().unwrap_or(""));
-            if let Some(body) = &e.response_json {
-                collect_enums(body, entity, &mut enum_seen);
-                collect_props(body, &mut props);
-            }
-            if let Some(req) = e
-                .request_body
-                .as_deref()
-                .and_then(|b| serde_json::from_str::<Value>(b).ok())
-            {
-                collect_enums(&req, entity, &mut enum_seen);
-            }
+/// Accumulates coverage step by step, so no response body is kept.
+#[derive(Debug, Default)]
+pub struct CoverageCollector {
+    statuses: BTreeMap<u8, BTreeSet<u16>>,
+    enum_seen: BTreeMap<&'static str, BTreeSet<String>>,
+    props: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl CoverageCollector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Count one finished step.
+    pub fn observe(&mut self, record: &StepRecord<'_>) {
+        let Some(e) = &record.outcome.exchange else {
+            return;
+        };
+        let path = e
+            .url
+            .split_once("/directory/")
+            .map(|(_, rest)| format!("/directory/{rest}"))
+            .unwrap_or_default();
+        let op = find_operation(&e.method, &path);
+        if let (Some(op), Some(code)) = (op, e.status) {
+            self.statuses.entry(op.number).or_default().insert(code);
+        }
+        let entity = op.map(|o| o.name.split('.').next().unwrap_or(""));
+        if let Some(body) = record.response.and_then(|r| r.json) {
+            collect_enums(body, entity, &mut self.enum_seen);
+            collect_props(body, &mut self.props);
+        }
+        if let Some(req) = record
+            .request
+            .and_then(|r| r.body)
+            .and_then(|b| serde_json::from_slice::<Value>(b).ok())
+        {
+            collect_enums(&req, entity, &mut self.enum_seen);
         }
     }
-    let operations: Vec<OperationCoverage> = OPERATIONS
-        .iter()
-        .map(|op| {
-            let seen = statuses.get(&op.number).cloned().unwrap_or_default();
-            OperationCoverage {
-                number: op.number,
-                operation: op.name,
-                method: op.method,
-                path: op.path,
-                documented_status: op.success,
-                documented_status_seen: seen.contains(&op.success),
-                statuses_seen: seen,
-            }
-        })
-        .collect();
-    let enums_cov: Vec<EnumCoverage> = enums::ALL
-        .iter()
-        .map(|(name, members)| EnumCoverage {
-            name,
-            members: members
-                .iter()
-                .map(|m| (*m, enum_seen.get(name).is_some_and(|s| s.contains(*m))))
-                .collect(),
-        })
-        .collect();
-    // `unknownFutureValue` is the evolvability sentinel: a conforming server never sends
-    // it to a client that did not opt in, so it is not part of the goal.
-    let counted = |m: &&(&str, bool)| m.0 != SENTINEL;
-    let enum_members_total = enums_cov
-        .iter()
-        .map(|e| e.members.iter().filter(counted).count())
-        .sum();
-    let enum_members_covered = enums_cov
-        .iter()
-        .map(|e| e.members.iter().filter(counted).filter(|m| m.1).count())
-        .sum();
-    Coverage {
-        operations_covered: operations
+
+    /// The coverage of everything observed.
+    pub fn coverage(&self, schemas: &SchemaRegistry) -> Coverage {
+        let operations: Vec<OperationCoverage> = OPERATIONS
             .iter()
-            .filter(|o| o.documented_status_seen)
-            .count(),
-        operations,
-        enums: enums_cov,
-        enum_members_covered,
-        enum_members_total,
-        properties_not_seen: props
-            .iter()
-            .map(|(t, seen)| {
-                let missing = schemas
-                    .properties(t)
-                    .into_iter()
-                    .filter(|p| !seen.contains(p))
-                    .collect();
-                (t.clone(), missing)
+            .map(|op| {
+                let seen = self.statuses.get(&op.number).cloned().unwrap_or_default();
+                OperationCoverage {
+                    number: op.number,
+                    operation: op.name,
+                    method: op.method,
+                    path: op.path,
+                    documented_status: op.success,
+                    documented_status_seen: seen.contains(&op.success),
+                    statuses_seen: seen,
+                }
             })
-            .collect(),
-        properties_seen: props,
+            .collect();
+        let enums_cov: Vec<EnumCoverage> = enums::ALL
+            .iter()
+            .map(|(name, members)| EnumCoverage {
+                name,
+                members: members
+                    .iter()
+                    .map(|m| (*m, self.enum_seen.get(name).is_some_and(|s| s.contains(*m))))
+                    .collect(),
+            })
+            .collect();
+        // `unknownFutureValue` is the evolvability sentinel: a conforming server never
+        // sends it to a client that did not opt in, so it is not part of the goal.
+        let counted = |m: &&(&str, bool)| m.0 != SENTINEL;
+        let enum_members_total = enums_cov
+            .iter()
+            .map(|e| e.members.iter().filter(counted).count())
+            .sum();
+        let enum_members_covered = enums_cov
+            .iter()
+            .map(|e| e.members.iter().filter(counted).filter(|m| m.1).count())
+            .sum();
+        Coverage {
+            operations_covered: operations
+                .iter()
+                .filter(|o| o.documented_status_seen)
+                .count(),
+            operations,
+            enums: enums_cov,
+            enum_members_covered,
+            enum_members_total,
+            properties_not_seen: self
+                .props
+                .iter()
+                .map(|(t, seen)| {
+                    let missing = schemas
+                        .properties(t)
+                        .into_iter()
+                        .filter(|p| !seen.contains(p))
+                        .collect();
+                    (t.clone(), missing)
+                })
+                .collect(),
+            properties_seen: self.props.clone(),
+        }
+    }
+}
+
+/// `--coverage`: prints the coverage table when the run is over.
+pub struct CoverageReporter {
+    collector: CoverageCollector,
+    schemas: SchemaRegistry,
+}
+
+impl CoverageReporter {
+    pub fn new(schemas: SchemaRegistry) -> Self {
+        CoverageReporter {
+            collector: CoverageCollector::new(),
+            schemas,
+        }
+    }
+}
+
+impl Reporter for CoverageReporter {
+    fn write_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::StepFinished { record, .. } => self.collector.observe(record),
+            Event::RunFinished(_) => {
+                let cov = self.collector.coverage(&self.schemas);
+                println!("\n{}", coverage_table(&cov));
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }
 

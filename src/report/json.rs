@@ -1,7 +1,13 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use serde::Serialize;
 
-use super::{Masker, Totals};
+use super::{CoverageCollector, Masker, Totals};
+use crate::engine::{Event, ReportError, Reporter, RunInfo};
 use crate::runner::ScenarioOutcome;
+use crate::schema::{SchemaMode, SchemaRegistry};
+use crate::target::TokenCache;
 
 /// The `--json` report. Its shape is documented in README ("JSON report") and tested;
 /// `version` changes when a field changes meaning or disappears.
@@ -14,7 +20,7 @@ pub struct JsonReport<'a> {
     pub target_kind: crate::target::TargetKind,
     pub schema_mode: String,
     pub totals: Totals,
-    pub scenarios: &'a [ScenarioOutcome],
+    pub scenarios: Vec<&'a ScenarioOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<serde_json::Value>,
 }
@@ -22,4 +28,76 @@ pub struct JsonReport<'a> {
 pub fn json_report(report: &JsonReport<'_>, masker: &Masker) -> Result<String, String> {
     let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
     Ok(masker.mask(&text))
+}
+
+/// `--json FILE`: written when the run is over. Keeps every outcome whole, and the
+/// coverage when asked.
+pub struct JsonReporter {
+    path: PathBuf,
+    tokens: TokenCache,
+    info: Option<RunInfo>,
+    outcomes: Vec<Arc<ScenarioOutcome>>,
+    coverage: Option<(CoverageCollector, SchemaRegistry)>,
+}
+
+impl JsonReporter {
+    /// `coverage`: include the coverage (computed against these schemas).
+    pub fn new(path: PathBuf, tokens: TokenCache, coverage: Option<SchemaRegistry>) -> Self {
+        JsonReporter {
+            path,
+            tokens,
+            info: None,
+            outcomes: Vec::new(),
+            coverage: coverage.map(|s| (CoverageCollector::new(), s)),
+        }
+    }
+}
+
+impl Reporter for JsonReporter {
+    fn write_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::RunStarted(info) => self.info = Some((*info).clone()),
+            Event::StepFinished { record, .. } => {
+                if let Some((c, _)) = &mut self.coverage {
+                    c.observe(record);
+                }
+            }
+            Event::ScenarioFinished { outcome, .. } => self.outcomes.push(Arc::clone(outcome)),
+            Event::RunFinished(summary) => {
+                self.outcomes.sort_by(|a, b| a.stem.cmp(&b.stem));
+                let (target, kind, mode) = match &self.info {
+                    Some(i) => (i.base_url.as_str(), i.kind, i.schema_mode),
+                    None => ("", crate::target::TargetKind::Embedded, SchemaMode::Strict),
+                };
+                let rep = JsonReport {
+                    version: 1,
+                    tool: "tgconform",
+                    tool_version: env!("CARGO_PKG_VERSION"),
+                    target,
+                    target_kind: kind,
+                    schema_mode: match mode {
+                        SchemaMode::Strict => "strict".into(),
+                        SchemaMode::Lenient => "lenient".into(),
+                    },
+                    totals: summary.totals,
+                    scenarios: self.outcomes.iter().map(|o| &**o).collect(),
+                    coverage: self
+                        .coverage
+                        .as_ref()
+                        .and_then(|(c, s)| serde_json::to_value(c.coverage(s)).ok()),
+                };
+                let masker = Masker::new(self.tokens.secrets());
+                let text = json_report(&rep, &masker).map_err(|message| ReportError::Render {
+                    what: "JSON",
+                    message,
+                })?;
+                std::fs::write(&self.path, text).map_err(|source| ReportError::Write {
+                    path: self.path.clone(),
+                    source,
+                })?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
 }

@@ -1,11 +1,59 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::Masker;
+use crate::engine::{Event, ReportError, Reporter};
 use crate::runner::{ScenarioOutcome, ScenarioStatus, StepStatus};
+use crate::target::TokenCache;
+
+/// `--junit FILE`: written when the run is over. Keeps every scenario's steps, and
+/// request and response excerpts of failed steps only.
+pub struct JunitReporter {
+    path: PathBuf,
+    tokens: TokenCache,
+    outcomes: Vec<Arc<ScenarioOutcome>>,
+}
+
+impl JunitReporter {
+    pub fn new(path: PathBuf, tokens: TokenCache) -> Self {
+        JunitReporter {
+            path,
+            tokens,
+            outcomes: Vec::new(),
+        }
+    }
+}
+
+impl Reporter for JunitReporter {
+    fn write_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::ScenarioFinished { outcome, .. } => {
+                self.outcomes.push(Arc::new(super::without_bodies(outcome)));
+            }
+            Event::RunFinished(_) => {
+                self.outcomes.sort_by(|a, b| a.stem.cmp(&b.stem));
+                let masker = Masker::new(self.tokens.secrets());
+                let xml =
+                    junit_xml(&self.outcomes, &masker).map_err(|message| ReportError::Render {
+                        what: "JUnit",
+                        message,
+                    })?;
+                std::fs::write(&self.path, xml).map_err(|source| ReportError::Write {
+                    path: self.path.clone(),
+                    source,
+                })?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
 
 /// JUnit XML: one `<testsuite name="tgconform">`, one `<testcase>` per scenario; a
 /// failure names the step, the request and every finding.
-pub fn junit_xml(outcomes: &[ScenarioOutcome], masker: &Masker) -> Result<String, String> {
+pub fn junit_xml(outcomes: &[Arc<ScenarioOutcome>], masker: &Masker) -> Result<String, String> {
     let mut report = Report::new("tgconform");
     let mut suite = TestSuite::new("tgconform");
     for o in outcomes {

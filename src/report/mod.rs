@@ -1,6 +1,8 @@
 //! Presenting results: console, JUnit XML, JSON, GitHub annotations.
 //!
-//! Reporters read outcomes; they never re-run anything. Every text they emit passes
+//! Reporters consume the engine's events and keep only what they need (the console
+//! keeps nothing but leftovers; JSON keeps every outcome), so a run's memory is what
+//! its reports ask for. They never re-run anything. Every text they emit passes
 //! through [`Masker`], so a token that ever appeared in a response is not repeated.
 
 mod console;
@@ -9,33 +11,39 @@ mod github;
 mod json;
 mod junit;
 
-pub use console::{render_outcome, summary_line};
-pub use coverage::{Coverage, coverage, coverage_table};
-pub use github::annotations;
-pub use json::{JsonReport, json_report};
-pub use junit::junit_xml;
+pub use console::{ConsoleReporter, banner, render_outcome, summary_line};
+pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
+pub use github::{AnnotationsReporter, annotations};
+pub use json::{JsonReport, JsonReporter, json_report};
+pub use junit::{JunitReporter, junit_xml};
 
-use crate::runner::ScenarioOutcome;
+pub use crate::engine::Totals;
+use crate::runner::{ScenarioOutcome, StepStatus};
 
-/// Counts for the closing line and exit code.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Totals {
-    pub passed: usize,
-    pub failed: usize,
-    pub skipped: usize,
-}
-
-impl Totals {
-    pub fn of(outcomes: &[ScenarioOutcome]) -> Totals {
-        let mut t = Totals::default();
-        for o in outcomes {
-            match o.status {
-                crate::runner::ScenarioStatus::Passed => t.passed += 1,
-                crate::runner::ScenarioStatus::Failed => t.failed += 1,
-                crate::runner::ScenarioStatus::Skipped(_) => t.skipped += 1,
-            }
+/// A copy of an outcome for reports that list steps but show bodies only of failed
+/// steps: no snapshot, no dynamic values, no bodies of passed or skipped steps.
+pub fn without_bodies(o: &ScenarioOutcome) -> ScenarioOutcome {
+    let mut steps = o.steps.clone();
+    for s in &mut steps {
+        if s.status != StepStatus::Failed
+            && let Some(e) = &mut s.exchange
+        {
+            e.request_body = None;
+            e.response_excerpt = None;
         }
-        t
+    }
+    ScenarioOutcome {
+        stem: o.stem.clone(),
+        name: o.name.clone(),
+        path: o.path.clone(),
+        tags: o.tags.clone(),
+        status: o.status.clone(),
+        duration: o.duration,
+        steps,
+        warnings: o.warnings.clone(),
+        leftovers: o.leftovers.clone(),
+        snapshot: Vec::new(),
+        dynamic_values: Vec::new(),
     }
 }
 

@@ -1,18 +1,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::http::{HttpClient, HttpError, HttpFailure, HttpRequest, HttpResponse};
+use super::interrupt::Interrupt;
+use super::observe::{RequestRecord, ResponseRecord, StepObserver, StepRecord};
 use super::outcome::{
     Exchange, ScenarioOutcome, ScenarioStatus, SnapshotEntry, StepOutcome, StepStatus,
 };
 use super::state::RunState;
 use crate::judge::{Finding, FindingKind, ResponseView, Verdict, judge};
 use crate::plan::PlannedScenario;
-use crate::scenario::{Auth, Body, Resolver, Step, StepPhase, Template};
+use crate::scenario::{Auth, Body, Resolver, Scenario, Step, StepPhase, Template};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::target::TokenCache;
 use serde_json_path::JsonPath;
@@ -25,8 +26,6 @@ pub struct RunConfig {
     pub schema_mode: SchemaMode,
     pub timeout: Duration,
     pub max_body: usize,
-    /// Keep parsed response bodies in the outcome (coverage needs them).
-    pub keep_bodies: bool,
     /// The most a scenario waits in total on 429/503 `Retry-After`.
     pub retry_after_budget: Duration,
 }
@@ -38,26 +37,39 @@ impl RunConfig {
             schema_mode: SchemaMode::Strict,
             timeout: super::http::DEFAULT_TIMEOUT,
             max_body: super::http::DEFAULT_MAX_BODY,
-            keep_bodies: false,
             retry_after_budget: Duration::from_secs(120),
         }
     }
 }
 
-/// Executes planned scenarios. Cheap to share: one client, one schema registry.
+/// Executes scenarios. Cheap to share: one client, one schema registry.
 pub struct Runner {
     http: HttpClient,
     schemas: SchemaRegistry,
     cfg: RunConfig,
     tokens: TokenCache,
-    interrupted: Arc<AtomicBool>,
-    interrupt_notify: Arc<tokio::sync::Notify>,
+    interrupt: Arc<Interrupt>,
 }
 
 /// Longest single `Retry-After` wait honoured; longer asks are capped.
 const MAX_SINGLE_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Transient network failures of GETs are retried this often.
 const GET_RETRIES: u32 = 2;
+
+/// The response a step is judged on: the last attempt's.
+struct Answer {
+    resp: HttpResponse,
+    took: Duration,
+    client_request_id: String,
+    attempt: u32,
+}
+
+/// An attempt that got no complete response.
+struct NoAnswer {
+    failure: HttpFailure,
+    client_request_id: String,
+    attempt: u32,
+}
 
 impl Runner {
     pub fn new(
@@ -70,8 +82,7 @@ impl Runner {
             schemas,
             cfg,
             tokens,
-            interrupted: Arc::new(AtomicBool::new(false)),
-            interrupt_notify: Arc::new(tokio::sync::Notify::new()),
+            interrupt: Arc::new(Interrupt::default()),
         })
     }
 
@@ -83,44 +94,28 @@ impl Runner {
         &self.tokens
     }
 
-    /// Stop main steps now (e.g. on Ctrl-C): requests in flight are abandoned, the
-    /// remaining main steps are skipped, and teardown steps still run.
-    pub fn interrupt(&self) {
-        self.interrupted.store(true, Ordering::SeqCst);
-        self.interrupt_notify.notify_waiters();
+    /// The interrupt this runner obeys: once triggered, requests of main steps in
+    /// flight are abandoned, the remaining main steps are skipped, and teardown steps
+    /// still run.
+    pub fn interrupt(&self) -> &Arc<Interrupt> {
+        &self.interrupt
     }
 
     pub fn is_interrupted(&self) -> bool {
-        self.interrupted.load(Ordering::SeqCst)
+        self.interrupt.is_set()
     }
 
-    async fn wait_for_interrupt(&self) {
-        loop {
-            let notified = self.interrupt_notify.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.is_interrupted() {
-                return;
-            }
-            notified.await;
-        }
-    }
-
-    /// Run one planned scenario: its steps, then its teardown whatever happened.
-    pub async fn run(&self, planned: &PlannedScenario) -> ScenarioOutcome {
-        self.run_on(planned, &self.cfg.base_url).await
-    }
-
-    /// As [`Runner::run`], against another base URL of the same kind (a private mock).
-    pub async fn run_on(&self, planned: &PlannedScenario, base_url: &str) -> ScenarioOutcome {
+    /// Run one scenario with the bindings of its plan against `base_url` (the
+    /// configured target, or a private mock of the same kind): its steps, then its
+    /// teardown whatever happened. Skips are the caller's business.
+    pub async fn run(
+        &self,
+        sc: &Scenario,
+        planned: &PlannedScenario,
+        base_url: &str,
+        observer: &dyn StepObserver,
+    ) -> ScenarioOutcome {
         let base_url = base_url.trim_end_matches('/');
-        let sc = &planned.scenario;
-        if let Some(reason) = &planned.skip {
-            return ScenarioOutcome::skipped(sc, reason.clone());
-        }
-        if self.is_interrupted() {
-            return ScenarioOutcome::skipped(sc, "interrupted before it started");
-        }
         let started = Instant::now();
         let mut state = RunState {
             vars: HashMap::new(),
@@ -148,13 +143,24 @@ impl Runner {
             state.vars.insert(k.clone(), v.clone());
         }
         let mut retry_budget = self.cfg.retry_after_budget;
+        let skip = |step: &Step, reason: &str| {
+            let out = skipped_step(step, reason);
+            observer.step_finished(&StepRecord {
+                scenario: sc,
+                step,
+                outcome: &out,
+                request: None,
+                response: None,
+            });
+            out
+        };
         for step in &sc.steps {
             if failed {
-                steps.push(skipped_step(step, "an earlier step failed"));
+                steps.push(skip(step, "an earlier step failed"));
                 continue;
             }
             if self.is_interrupted() {
-                steps.push(skipped_step(step, "interrupted"));
+                steps.push(skip(step, "interrupted"));
                 failed = true;
                 continue;
             }
@@ -165,31 +171,48 @@ impl Runner {
                     .iter()
                     .all(|p| planned.profile_vars.contains_key(p))
             {
-                steps.push(skipped_step(
+                steps.push(skip(
                     step,
                     &format!("the profile provides {}", fx.provides.join(", ")),
                 ));
                 continue;
             }
             let out = self
-                .run_step(step, &mut state, &mut snapshot, &mut retry_budget)
+                .run_step(
+                    sc,
+                    step,
+                    &mut state,
+                    &mut snapshot,
+                    &mut retry_budget,
+                    observer,
+                )
                 .await;
             if out.status == StepStatus::Failed {
                 failed = true;
             }
             steps.push(out);
         }
+        if !sc.teardown.is_empty() {
+            observer.teardown_started(sc, self.is_interrupted());
+        }
         let mut leftovers = Vec::new();
         for step in &sc.teardown {
             if let Some(missing) = step_missing_var(step, &state) {
-                steps.push(skipped_step(
+                steps.push(skip(
                     step,
                     &format!("`{missing}` was never captured, so there is nothing to remove"),
                 ));
                 continue;
             }
             let out = self
-                .run_step(step, &mut state, &mut snapshot, &mut retry_budget)
+                .run_step(
+                    sc,
+                    step,
+                    &mut state,
+                    &mut snapshot,
+                    &mut retry_budget,
+                    observer,
+                )
                 .await;
             if out.status == StepStatus::Failed {
                 failed = true;
@@ -242,12 +265,16 @@ impl Runner {
         }
     }
 
+    /// One step: build the request, send it (polling while `retry.until` fails),
+    /// judge the last response, take captures, and tell the observer.
     async fn run_step(
         &self,
+        sc: &Scenario,
         step: &Step,
         state: &mut RunState<'_>,
         snapshot: &mut Vec<SnapshotEntry>,
         retry_budget: &mut Duration,
+        observer: &dyn StepObserver,
     ) -> StepOutcome {
         let mut out = StepOutcome {
             name: step.name.clone(),
@@ -264,12 +291,129 @@ impl Runner {
             Err(f) => {
                 out.failures.push(f);
                 out.status = StepStatus::Failed;
+                observer.step_finished(&StepRecord {
+                    scenario: sc,
+                    step,
+                    outcome: &out,
+                    request: None,
+                    response: None,
+                });
                 return out;
             }
         };
+        let answer = match self
+            .send_until(step, &req, state, retry_budget, &mut out.warnings)
+            .await
+        {
+            Ok(a) => a,
+            Err(no) => {
+                out.exchange = Some(exchange_without_response(
+                    step,
+                    &req,
+                    &no.client_request_id,
+                    no.attempt,
+                    &no.failure,
+                ));
+                out.failures.push(Finding::new(
+                    FindingKind::Transport,
+                    step.request.span,
+                    no.failure.error.to_string(),
+                ));
+                out.status = StepStatus::Failed;
+                observer.step_finished(&StepRecord {
+                    scenario: sc,
+                    step,
+                    outcome: &out,
+                    request: Some(request_record(&req)),
+                    response: None,
+                });
+                return out;
+            }
+        };
+        let resp = &answer.resp;
+        let view = response_view(resp);
+        let mut verdict: Verdict = judge(
+            &step.expect,
+            &view,
+            state,
+            &self.schemas,
+            self.cfg.schema_mode,
+        );
+        if let Some(r) = &step.retry
+            && answer.attempt == r.attempts
+            && !judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode).passed()
+        {
+            verdict.failures.push(Finding::new(
+                FindingKind::Assertion,
+                r.span,
+                format!(
+                    "the `retry.until` condition still failed after {} attempts",
+                    r.attempts
+                ),
+            ));
+        }
+        let body = view.json.as_ref().ok().and_then(Option::as_ref);
+        // Capture even from a failed step: a create that answered with the wrong status
+        // may still have created something, and teardown needs its id.
+        let step_passed = verdict.passed();
+        self.capture(step, body, state, step_passed, &mut verdict.failures);
+        if step.snapshot {
+            snapshot.push(SnapshotEntry {
+                step: step.name.clone(),
+                method: step.request.method.clone(),
+                path: step.request.path.source().to_string(),
+                status: resp.status,
+                body: body.cloned().unwrap_or(Value::Null),
+            });
+        }
+        out.exchange = Some(Exchange {
+            method: step.request.method.clone(),
+            url: req.url.clone(),
+            path_template: step.request.path.source().to_string(),
+            status: Some(resp.status),
+            request_id: header(resp, "request-id"),
+            client_request_id: header(resp, "client-request-id")
+                .unwrap_or_else(|| answer.client_request_id.clone()),
+            date: header(resp, "date"),
+            duration: answer.took,
+            request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
+            response_excerpt: (!resp.body.is_empty()).then(|| crate::judge::excerpt(&resp.body)),
+            attempts: answer.attempt,
+        });
+        out.warnings.extend(verdict.warnings);
+        if !verdict.failures.is_empty() {
+            out.status = StepStatus::Failed;
+        }
+        out.failures = verdict.failures;
+        observer.step_finished(&StepRecord {
+            scenario: sc,
+            step,
+            outcome: &out,
+            request: Some(request_record(&req)),
+            response: Some(ResponseRecord {
+                status: resp.status,
+                headers: &resp.headers,
+                body: &resp.body,
+                json: body,
+            }),
+        });
+        out
+    }
+
+    /// Send the step's request; with `retry`, send it again after `retry.delay` while
+    /// `retry.until` fails, up to `retry.attempts` times. The last response is judged.
+    async fn send_until(
+        &self,
+        step: &Step,
+        req: &HttpRequest,
+        state: &RunState<'_>,
+        retry_budget: &mut Duration,
+        warnings: &mut Vec<String>,
+    ) -> Result<Answer, NoAnswer> {
         let attempts = step.retry.as_ref().map(|r| r.attempts).unwrap_or(1);
-        let mut last: Option<(HttpResponse, Duration, String, u32)> = None;
-        for attempt in 1..=attempts {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
             // A `client-request-id` the scenario sets is sent (and expected back) as is;
             // otherwise every attempt gets a fresh one.
             let client_request_id = req
@@ -280,18 +424,18 @@ impl Runner {
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             let send = self.send_politely(
                 step,
-                &req,
+                req,
                 &client_request_id,
                 state.actors,
                 retry_budget,
-                &mut out.warnings,
+                warnings,
             );
             // Main steps give way to an interrupt; teardown steps always finish.
             let sent_at = Instant::now();
             let sent = if step.phase == StepPhase::Main {
                 tokio::select! {
                     r = send => r,
-                    _ = self.wait_for_interrupt() => Err(HttpFailure {
+                    _ = self.interrupt.wait() => Err(HttpFailure {
                         elapsed: sent_at.elapsed(),
                         ..HttpFailure::new(HttpError::Interrupted)
                     }),
@@ -299,68 +443,41 @@ impl Runner {
             } else {
                 send.await
             };
-            match sent {
-                Ok((resp, took)) => {
-                    let done = match &step.retry {
-                        Some(r) if attempt < attempts => {
-                            let view = response_view(&resp);
-                            judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode)
-                                .passed()
-                        }
-                        _ => true,
-                    };
-                    last = Some((resp, took, client_request_id, attempt));
-                    if done {
-                        break;
-                    }
-                    if let Some(r) = &step.retry {
-                        tokio::time::sleep(r.delay).await;
-                    }
+            let (resp, took) = sent.map_err(|failure| NoAnswer {
+                failure,
+                client_request_id: client_request_id.clone(),
+                attempt,
+            })?;
+            let done = match &step.retry {
+                Some(r) if attempt < attempts => {
+                    let view = response_view(&resp);
+                    judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode).passed()
                 }
-                Err(e) => {
-                    out.exchange = Some(exchange_without_response(
-                        step,
-                        &req,
-                        &client_request_id,
-                        attempt,
-                        &e,
-                    ));
-                    out.failures.push(Finding::new(
-                        FindingKind::Transport,
-                        step.request.span,
-                        e.error.to_string(),
-                    ));
-                    out.status = StepStatus::Failed;
-                    return out;
-                }
+                _ => true,
+            };
+            if done {
+                return Ok(Answer {
+                    resp,
+                    took,
+                    client_request_id,
+                    attempt,
+                });
+            }
+            if let Some(r) = &step.retry {
+                tokio::time::sleep(r.delay).await;
             }
         }
-        let Some((resp, took, client_request_id, attempt)) = last else {
-            out.status = StepStatus::Failed;
-            return out;
-        };
-        let view = response_view(&resp);
-        let mut verdict: Verdict = judge(
-            &step.expect,
-            &view,
-            state,
-            &self.schemas,
-            self.cfg.schema_mode,
-        );
-        if let Some(r) = &step.retry
-            && attempt == attempts
-            && !judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode).passed()
-        {
-            verdict.failures.push(Finding::new(
-                FindingKind::Assertion,
-                r.span,
-                format!("the `retry.until` condition still failed after {attempts} attempts"),
-            ));
-        }
-        let body = view.json.as_ref().ok().and_then(|b| b.clone());
-        // Capture even from a failed step: a create that answered with the wrong status
-        // may still have created something, and teardown needs its id.
-        let step_passed = verdict.passed();
+    }
+
+    /// Take the step's captures from the response body into the run's variables.
+    fn capture(
+        &self,
+        step: &Step,
+        body: Option<&Value>,
+        state: &mut RunState<'_>,
+        step_passed: bool,
+        failures: &mut Vec<Finding>,
+    ) {
         for c in &step.captures {
             // The first node: lists on real tenants may hold several matches, and
             // RFC 9535 has no way to index into a filter's result.
@@ -376,7 +493,7 @@ impl Runner {
                     }) {
                     Ok(p) => Some(p),
                     Err(e) => {
-                        verdict.failures.push(Finding::new(
+                        failures.push(Finding::new(
                             FindingKind::Template,
                             c.span,
                             format!("capture `{}`: {e}", c.name),
@@ -388,11 +505,11 @@ impl Runner {
                 None
             };
             let path = rendered.as_ref().unwrap_or(&c.path);
-            match body.as_ref().and_then(|b| path.query(b).first()) {
+            match body.and_then(|b| path.query(b).first()) {
                 Some(v) => {
                     state.vars.insert(c.name.clone(), v.clone());
                 }
-                None if step_passed => verdict.failures.push(Finding::new(
+                None if step_passed => failures.push(Finding::new(
                     FindingKind::Capture,
                     c.span,
                     format!("capture `{}`: no value at {}", c.name, c.source),
@@ -400,39 +517,6 @@ impl Runner {
                 None => {}
             }
         }
-        if step.snapshot {
-            snapshot.push(SnapshotEntry {
-                step: step.name.clone(),
-                method: step.request.method.clone(),
-                path: step.request.path.source().to_string(),
-                status: resp.status,
-                body: body.clone().unwrap_or(Value::Null),
-            });
-        }
-        out.exchange = Some(Exchange {
-            method: step.request.method.clone(),
-            url: req.url.clone(),
-            path_template: step.request.path.source().to_string(),
-            status: Some(resp.status),
-            request_id: header(&resp, "request-id"),
-            client_request_id: header(&resp, "client-request-id").unwrap_or(client_request_id),
-            date: header(&resp, "date"),
-            duration: took,
-            request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
-            response_excerpt: (!resp.body.is_empty()).then(|| crate::judge::excerpt(&resp.body)),
-            response_json: if self.cfg.keep_bodies {
-                body.map(Arc::new)
-            } else {
-                None
-            },
-            attempts: attempt,
-        });
-        out.warnings.extend(verdict.warnings);
-        if !verdict.failures.is_empty() {
-            out.status = StepStatus::Failed;
-        }
-        out.failures = verdict.failures;
-        out
     }
 
     /// Send, honouring 429/503 `Retry-After` within the budget, and retrying GETs
@@ -591,6 +675,15 @@ impl Runner {
     }
 }
 
+fn request_record(req: &HttpRequest) -> RequestRecord<'_> {
+    RequestRecord {
+        method: req.method.as_str(),
+        url: &req.url,
+        headers: &req.headers,
+        body: req.body.as_deref(),
+    }
+}
+
 fn skipped_step(step: &Step, reason: &str) -> StepOutcome {
     StepOutcome {
         name: step.name.clone(),
@@ -667,7 +760,6 @@ fn exchange_without_response(
         duration: failure.elapsed,
         request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
         response_excerpt: None,
-        response_json: None,
         attempts: attempt,
     }
 }

@@ -1,5 +1,4 @@
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -44,9 +43,6 @@ pub struct Exchange {
     /// A short excerpt of the response body, for failure messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_excerpt: Option<String>,
-    /// The parsed body, kept only when coverage is on.
-    #[serde(skip)]
-    pub response_json: Option<Arc<Value>>,
     pub attempts: u32,
 }
 
@@ -95,7 +91,7 @@ pub struct ScenarioOutcome {
 }
 
 impl ScenarioOutcome {
-    pub fn skipped(scenario: &crate::scenario::Scenario, reason: impl Into<String>) -> Self {
+    pub fn skipped(scenario: &crate::plan::ScenarioMeta, reason: impl Into<String>) -> Self {
         ScenarioOutcome {
             stem: scenario.stem.clone(),
             name: scenario.name.clone(),
