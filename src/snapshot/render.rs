@@ -208,7 +208,7 @@ mod tests {
     }
 
     fn outcome(body: serde_json::Value) -> ScenarioOutcome {
-        let mut o = ScenarioOutcome::skipped(&scenario(), "");
+        let mut o = ScenarioOutcome::skipped(&crate::plan::ScenarioMeta::of(&scenario()), "");
         o.status = ScenarioStatus::Passed;
         o.snapshot.push(SnapshotEntry {
             step: "read".into(),
