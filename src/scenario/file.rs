@@ -51,6 +51,12 @@ pub(crate) struct StepFile {
     pub snapshot: bool,
     #[serde(default)]
     pub retry: Option<Spanned<RetryFile>>,
+    /// Rule ids of the catalogue this step's assertions check.
+    #[serde(default)]
+    pub checks: Vec<Spanned<String>>,
+    /// Tags of this step alone, added to the scenario's (e.g. `inferred`).
+    #[serde(default)]
+    pub tags: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

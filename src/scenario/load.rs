@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::template::{Template, ValueTemplate, VarRef};
 use super::yaml::{self, FileKind};
+use crate::contract::rules::{self, Evidence};
 
 /// Largest scenario file accepted: scenarios are small, and a huge file is a mistake.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -172,6 +173,11 @@ struct Loader<'a> {
 struct Scope {
     names: HashSet<String>,
     actors: Vec<String>,
+    /// The scenario's tags: they apply to every step.
+    tags: Vec<String>,
+    /// Captures of steps with tags of their own, and those tags: a run that skips the
+    /// tag skips the capture, so only steps with the same tags may use it.
+    tagged: HashMap<String, (Vec<String>, Span)>,
 }
 
 impl Loader<'_> {
@@ -238,7 +244,10 @@ impl Loader<'_> {
                 .err(self.key_span("actors", name_span), "`actors` is empty")
                 .with_hint("list the actors the steps act as, e.g. [governing, governed]"));
         }
-        let mut scope = Scope::default();
+        let mut scope = Scope {
+            tags: tags.clone(),
+            ..Scope::default()
+        };
         for a in &file.actors {
             if !is_ident(&a.value) {
                 return Err(self
@@ -298,6 +307,12 @@ impl Loader<'_> {
         for (i, s) in file.teardown.iter().enumerate() {
             for step in self.build_step(s, i, StepPhase::Teardown, &mut scope)? {
                 self.unique_name(&mut names_seen, &step)?;
+                if !step.checks.is_empty() {
+                    let at = yaml::locate(self.source, step.span, "checks:").unwrap_or(step.span);
+                    return Err(self
+                        .err(at, "teardown steps do not check rules")
+                        .with_hint("teardown accepts every answer that leaves nothing behind, so it proves no rule; move the check into a main step"));
+                }
                 if let Some(c) = step.captures.first() {
                     return Err(self
                         .err(c.span, "teardown steps cannot capture variables")
@@ -536,7 +551,16 @@ impl Loader<'_> {
                     .err(cspan, format!("`{var}` is already defined"))
                     .with_hint("captures cannot overwrite a variable or an earlier capture; pick another name"));
             }
-            let jp = self.parse_path(&path.value, cspan)?;
+            // Checked exactly like an assertion path: placeholders must name variables
+            // visible here, and the path must parse once they are filled in.
+            let target = Template::parse(&path.value)
+                .map_err(|e| self.template_err(cspan, &path.value, e))?;
+            self.check_vars(target.vars(), scope, cspan)?;
+            let jp = match self.parse_path_template(&target, cspan)? {
+                Some(p) => p,
+                None => stand_in_path(&target)
+                    .ok_or_else(|| self.err(cspan, format!("invalid JSONPath `{}`", path.value)))?,
+            };
             captures.push(Capture {
                 name: var.clone(),
                 source: path.value.clone(),
@@ -544,11 +568,9 @@ impl Loader<'_> {
                 span: cspan,
             });
         }
-        // Captures become visible to the following steps only.
-        for c in &captures {
-            scope.names.insert(c.name.clone());
-        }
-        Ok(Step {
+        let tags = self.step_tags(f)?;
+        let checks = self.checks(f, &tags, scope)?;
+        let step = Step {
             name,
             span,
             phase,
@@ -559,7 +581,112 @@ impl Loader<'_> {
             snapshot: f.snapshot,
             retry,
             fixture: fixture.map(|(fx, _)| fx.clone()),
-        })
+            checks,
+            tags,
+        };
+        if phase == StepPhase::Main {
+            self.check_tagged_uses(&step, scope)?;
+        }
+        // Captures become visible to the following steps only.
+        for c in &step.captures {
+            scope.names.insert(c.name.clone());
+            if !step.tags.is_empty() {
+                scope
+                    .tagged
+                    .insert(c.name.clone(), (step.tags.clone(), c.span));
+            }
+        }
+        Ok(step)
+    }
+
+    /// The step's own tags: lower-case words, each once.
+    fn step_tags(&self, f: &StepFile) -> Result<Vec<String>, LoadError> {
+        let mut tags: Vec<String> = Vec::new();
+        for t in &f.tags {
+            if !is_tag(&t.value) {
+                return Err(self
+                    .err(
+                        span_of(t),
+                        format!("tag `{}` is not a lower-case word", t.value),
+                    )
+                    .with_hint("tags use a-z, 0-9 and `-`, e.g. `inferred`"));
+            }
+            if tags.contains(&t.value) {
+                return Err(self.err(span_of(t), format!("tag `{}` is listed twice", t.value)));
+            }
+            tags.push(t.value.clone());
+        }
+        Ok(tags)
+    }
+
+    /// `checks:` names rules of the catalogue, each once; an inferred rule is checked
+    /// only where the step or the scenario is tagged `inferred`.
+    fn checks(
+        &self,
+        f: &StepFile,
+        step_tags: &[String],
+        scope: &Scope,
+    ) -> Result<Vec<String>, LoadError> {
+        if f.checks.is_empty() {
+            return Ok(Vec::new());
+        }
+        let catalogue = rules::builtin().map_err(|e| {
+            self.err(span_of(&f.checks[0]), e.to_string())
+                .with_hint("the catalogue is built into tgconform; this is a bug, please report it")
+        })?;
+        let mut out: Vec<String> = Vec::new();
+        for c in &f.checks {
+            let id = c.value.trim();
+            let Some(rule) = catalogue.get(id) else {
+                let hint = match did_you_mean(id, catalogue.ids()) {
+                    Some(k) => format!("did you mean `{k}`? docs/contract.md lists every rule"),
+                    None => "docs/contract.md lists every rule of the catalogue".to_string(),
+                };
+                return Err(self
+                    .err(span_of(c), format!("unknown rule `{id}` in `checks`"))
+                    .with_hint(hint));
+            };
+            if out.iter().any(|o| o == id) {
+                return Err(self.err(
+                    span_of(c),
+                    format!("rule `{id}` is listed twice in `checks`"),
+                ));
+            }
+            let inferred_here = step_tags.iter().chain(&scope.tags).any(|t| t == INFERRED);
+            if rule.evidence == Evidence::Inferred && !inferred_here {
+                return Err(self
+                    .err(
+                        span_of(c),
+                        format!("rule `{id}` is inferred, but neither this step nor the scenario is tagged `inferred`"),
+                    )
+                    .with_hint("add `tags: [inferred]` to the step (or the scenario), so `--skip-tag inferred` leaves only documented checks"));
+            }
+            out.push(id.to_string());
+        }
+        Ok(out)
+    }
+
+    /// A step that uses a capture of a tagged step must carry the same tags: when a run
+    /// skips the tag, the capture never happens.
+    fn check_tagged_uses(&self, step: &Step, scope: &Scope) -> Result<(), LoadError> {
+        for name in step_var_names(step) {
+            let Some((tags, at)) = scope.tagged.get(&name) else {
+                continue;
+            };
+            if let Some(missing) = tags.iter().find(|t| !step.has_tag(t)) {
+                return Err(self
+                    .err_near(
+                        step.span,
+                        &[&format!("{{{{ {name}"), &format!("{{{{{name}")],
+                        format!("`{name}` is captured by a step tagged `{missing}`, but this step is not tagged `{missing}`"),
+                    )
+                    .with_hint(format!(
+                        "a run with --skip-tag {missing} skips the step at line {} and its capture; tag this step `{missing}` too, or capture the value in an untagged step",
+                        at.line
+                    )));
+            }
+        }
+        Ok(())
     }
 
     fn expand_fixture(
@@ -575,6 +702,8 @@ impl Loader<'_> {
             || !f.capture.is_empty()
             || f.retry.is_some()
             || f.actor.is_some()
+            || !f.checks.is_empty()
+            || !f.tags.is_empty()
         {
             return Err(self
                 .err(fspan, "a `use` step takes only `name`, `use` and `with`")
@@ -947,17 +1076,7 @@ impl Loader<'_> {
             }
         })?;
         for m in &ms {
-            use super::MatcherKind as K;
-            let vars: Vec<&VarRef> = match &m.kind {
-                K::Equals(t) | K::NotEquals(t) | K::Contains(t) => t.vars(),
-                K::OneOf(ts) => ts.iter().flat_map(|t| t.vars()).collect(),
-                K::DateOffset {
-                    from: super::Operand::Value(t),
-                    ..
-                } => t.vars().collect(),
-                _ => Vec::new(),
-            };
-            self.check_vars(vars.into_iter(), scope, span)?;
+            self.check_vars(matcher_vars(m).into_iter(), scope, span)?;
         }
         Ok(ms)
     }
@@ -1166,6 +1285,79 @@ fn first_bad_string(v: &Value) -> Option<(String, (usize, String))> {
     }
 }
 
+/// The tag that marks opinions beyond the documented contract.
+const INFERRED: &str = "inferred";
+
+/// A JSONPath with placeholders, parsed with a stand-in for each placeholder.
+fn stand_in_path(t: &Template) -> Option<JsonPath> {
+    ["0", "x"].iter().find_map(|s| {
+        let text: String = t
+            .parts
+            .iter()
+            .map(|p| match p {
+                super::TemplatePart::Lit(l) => l.clone(),
+                super::TemplatePart::Var(_) => (*s).to_string(),
+            })
+            .collect();
+        JsonPath::parse(&text).ok()
+    })
+}
+
+/// Names of the variables (not actors or target values) a step uses anywhere.
+fn step_var_names(step: &Step) -> Vec<String> {
+    let mut refs: Vec<&VarRef> = Vec::new();
+    let r = &step.request;
+    refs.extend(r.path.vars());
+    for (_, t) in r.query.iter().chain(&r.headers) {
+        refs.extend(t.vars());
+    }
+    match &r.body {
+        Some(Body::Json(t)) => refs.extend(t.vars()),
+        Some(Body::Raw(t)) => refs.extend(t.vars()),
+        None => {}
+    }
+    if let Auth::Bearer(t) = &r.auth {
+        refs.extend(t.vars());
+    }
+    let mut expects = vec![&step.expect];
+    if let Some(retry) = &step.retry {
+        expects.push(&retry.until);
+    }
+    for e in expects {
+        for a in e.json.iter().chain(&e.headers) {
+            refs.extend(a.target.vars());
+            for m in &a.matchers {
+                refs.extend(matcher_vars(m));
+            }
+        }
+    }
+    let var_name = |v: &VarRef| match v {
+        VarRef::Var(n) => Some(n.clone()),
+        _ => None,
+    };
+    let mut names: Vec<String> = refs.into_iter().filter_map(var_name).collect();
+    for c in &step.captures {
+        if let Ok(t) = Template::parse(&c.source) {
+            names.extend(t.vars().filter_map(var_name));
+        }
+    }
+    names
+}
+
+/// The placeholders a matcher renders.
+fn matcher_vars(m: &super::Matcher) -> Vec<&VarRef> {
+    use super::MatcherKind as K;
+    match &m.kind {
+        K::Equals(t) | K::NotEquals(t) | K::Contains(t) => t.vars(),
+        K::OneOf(ts) => ts.iter().flat_map(|t| t.vars()).collect(),
+        K::DateOffset {
+            from: super::Operand::Value(t),
+            ..
+        } => t.vars().collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn span_of<T>(s: &Spanned<T>) -> Span {
     Span::from_location(&s.referenced)
 }
@@ -1370,6 +1562,24 @@ steps:
     fn empty_and_binary_files_are_errors() {
         assert!(err("").message.contains("empty"));
         assert!(err("\0\0\0").message.contains("binary"));
+    }
+
+    #[test]
+    fn checks_and_step_tags_are_kept_in_order() {
+        let text = GOOD
+            .replace(
+                "    capture:\n      flag:",
+                "    checks: [SET-GET-200, SET-UPDATE-VISIBLE]\n    capture:\n      flag:",
+            )
+            .replace(
+                "      status: [200, 204]\n",
+                "      status: [200, 204]\n    tags: [extra]\n",
+            );
+        let s = load(&text).map_err(|e| e.to_string());
+        let s = s.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.steps[0].checks, ["SET-GET-200", "SET-UPDATE-VISIBLE"]);
+        assert!(s.steps[1].checks.is_empty());
+        assert_eq!(s.steps[1].tags, ["extra"]);
     }
 
     #[test]

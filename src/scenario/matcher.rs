@@ -356,7 +356,7 @@ fn parse_one(
                     path,
                 }
             } else {
-                Operand::Value(Template::parse(from_src).map_err(|(_, m)| (m, None))?)
+                Operand::Value(date_time_operand("offsetFrom", from_src)?)
             };
             let by_src = map.get("by").and_then(Value::as_str).ok_or_else(|| {
                 (
@@ -396,6 +396,32 @@ fn parse_one(
         }
         _ => return Ok(None),
     }))
+}
+
+/// The non-JSONPath side of a date comparison: a template that yields a date-time.
+/// A literal is checked now, so a forgotten `$.` fails at load, not after the
+/// scenario's requests were sent.
+fn date_time_operand(key: &str, src: &str) -> Result<Template, Refusal> {
+    let t = Template::parse(src).map_err(|(_, m)| (m, None))?;
+    if t.vars().next().is_none() && chrono::DateTime::parse_from_rfc3339(src.trim()).is_err() {
+        let looks_like_a_path = !src.is_empty()
+            && src.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '[' | ']' | '@' | '\'')
+            });
+        let hint = if looks_like_a_path {
+            format!(
+                "did you mean `$.{}`? a JSONPath starts at the root `$`",
+                src.trim_start_matches('.')
+            )
+        } else {
+            "write a JSONPath into the same body (`$.requestDateTime`), a placeholder (`{{ createdAt }}`) or an RFC 3339 date-time (`2026-01-01T00:00:00Z`)".to_string()
+        };
+        return Err((
+            format!("`{key}` takes a JSONPath ($…) or a date-time; `{src}` is neither"),
+            Some(hint),
+        ));
+    }
+    Ok(t)
 }
 
 /// Matchers of one object that can never hold together.
@@ -507,6 +533,35 @@ mod tests {
             kinds(json!({"exists": true, "type": "string"})),
             vec!["Exists", "Type"]
         );
+    }
+
+    #[test]
+    fn offset_from_a_bare_word_is_an_error_with_the_path_suggested() {
+        let e = parse_matchers(
+            &json!({"offsetFrom": "requestDateTime", "by": "P14D"}),
+            Span::default(),
+        )
+        .err()
+        .unwrap_or_default();
+        assert_eq!(
+            e.message,
+            "`offsetFrom` takes a JSONPath ($…) or a date-time; `requestDateTime` is neither"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("did you mean `$.requestDateTime`? a JSONPath starts at the root `$`")
+        );
+    }
+
+    #[test]
+    fn offset_from_a_date_time_or_a_placeholder_loads() {
+        for from in ["2026-01-01T00:00:00Z", "{{ createdAt }}"] {
+            assert_eq!(
+                kinds(json!({"offsetFrom": from, "by": "P1D"})),
+                vec!["DateOffset"],
+                "{from}"
+            );
+        }
     }
 
     #[test]

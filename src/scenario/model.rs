@@ -86,6 +86,16 @@ pub struct Step {
     pub retry: Option<Retry>,
     /// Set when the step came from a fixture: its name and the variables it provides.
     pub fixture: Option<FixtureUse>,
+    /// Ids of the catalogue rules this step's assertions check (`checks:`), in order.
+    pub checks: Vec<String>,
+    /// Tags of this step alone (the scenario's tags apply to every step as well).
+    pub tags: Vec<String>,
+}
+
+impl Step {
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
 }
 
 #[derive(Debug, Clone)]
