@@ -79,16 +79,66 @@ impl Access {
     }
 }
 
+/// Every documented operation by name: what the mock dispatches on and what reports
+/// and rules refer to. The discriminant is the index into [`OPERATIONS`] (fact sheet
+/// number − 1), so [`OperationId::operation`] is a plain index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationId {
+    RequestList,
+    RequestCreate,
+    RequestGet,
+    RequestUpdate,
+    InvitationList,
+    InvitationCreate,
+    InvitationGet,
+    InvitationDelete,
+    RelationshipList,
+    RelationshipGet,
+    RelationshipUpdate,
+    TemplateList,
+    TemplateCreate,
+    TemplateGet,
+    TemplateUpdate,
+    TemplateDelete,
+    SettingGet,
+    SettingUpdate,
+    EnableRelatedTenants,
+    RelatedTenantList,
+    RelatedTenantGet,
+    RelatedTenantRefresh,
+    RelatedTenantRefreshStatus,
+}
+
+impl OperationId {
+    /// The operation's row in [`OPERATIONS`].
+    pub fn operation(self) -> &'static Operation {
+        &OPERATIONS[self as usize]
+    }
+}
+
+/// One segment of an operation's route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segment {
+    /// A fixed segment (`governanceRequests`, `refreshStatus`).
+    Literal(&'static str),
+    /// The key segment, `{id}` in [`Operation::path`].
+    Key,
+}
+
 /// One documented operation.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
     /// The fact sheet's number (§3).
     pub number: u8,
+    pub id: OperationId,
     /// Short stable name, e.g. `governanceRequest.create`.
     pub name: &'static str,
     pub method: &'static str,
     /// Path under the service root, `{id}` marking the key segment.
     pub path: &'static str,
+    /// The same path as segments (`directory`, `tenantGovernance`, …), written once in
+    /// the table below, so routing never parses `path`.
+    pub segments: &'static [Segment],
     /// The documented success status.
     pub success: u16,
     pub access: Access,
@@ -105,15 +155,28 @@ const fn write(scope: &'static str) -> Access {
     Access::Write { scope }
 }
 
-const P: &str = "/directory/tenantGovernance";
+macro_rules! segment {
+    ("{id}") => {
+        Segment::Key
+    };
+    ($s:literal) => {
+        Segment::Literal($s)
+    };
+}
 
 macro_rules! op {
-    ($n:expr, $name:expr, $m:expr, $path:expr, $ok:expr, $acc:expr, $roles:ident, $ev:expr) => {
+    ($n:expr, $id:ident, $name:expr, $m:expr, [$($seg:tt),+], $ok:expr, $acc:expr, $roles:ident, $ev:expr) => {
         Operation {
             number: $n,
+            id: OperationId::$id,
             name: $name,
             method: $m,
-            path: concat!("/directory/tenantGovernance", $path),
+            path: concat!("/directory/tenantGovernance", $("/", $seg),+),
+            segments: &[
+                Segment::Literal("directory"),
+                Segment::Literal("tenantGovernance"),
+                $(segment!($seg)),+
+            ],
             success: $ok,
             access: $acc,
             roles: RoleSet::$roles,
@@ -126,9 +189,10 @@ macro_rules! op {
 pub const OPERATIONS: &[Operation] = &[
     op!(
         1,
+        RequestList,
         "governanceRequest.list",
         "GET",
-        "/governanceRequests",
+        ["governanceRequests"],
         200,
         read(s::REQUEST_READ, s::REQUEST_RW, Some(s::REQUEST_READ)),
         RelRead,
@@ -136,9 +200,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         2,
+        RequestCreate,
         "governanceRequest.create",
         "POST",
-        "/governanceRequests",
+        ["governanceRequests"],
         201,
         write(s::REQUEST_RW),
         RelWrite,
@@ -146,9 +211,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         3,
+        RequestGet,
         "governanceRequest.get",
         "GET",
-        "/governanceRequests/{id}",
+        ["governanceRequests", "{id}"],
         200,
         read(s::REQUEST_READ, s::REQUEST_RW, Some(s::REQUEST_READ)),
         RelRead,
@@ -156,9 +222,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         4,
+        RequestUpdate,
         "governanceRequest.update",
         "PATCH",
-        "/governanceRequests/{id}",
+        ["governanceRequests", "{id}"],
         200,
         write(s::REQUEST_RW),
         TgWrite,
@@ -166,9 +233,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         5,
+        InvitationList,
         "governanceInvitation.list",
         "GET",
-        "/governanceInvitations",
+        ["governanceInvitations"],
         200,
         read(
             s::INVITATION_READ,
@@ -180,9 +248,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         6,
+        InvitationCreate,
         "governanceInvitation.create",
         "POST",
-        "/governanceInvitations",
+        ["governanceInvitations"],
         201,
         write(s::INVITATION_RW),
         TgWrite,
@@ -190,9 +259,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         7,
+        InvitationGet,
         "governanceInvitation.get",
         "GET",
-        "/governanceInvitations/{id}",
+        ["governanceInvitations", "{id}"],
         200,
         read(
             s::INVITATION_READ,
@@ -204,9 +274,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         8,
+        InvitationDelete,
         "governanceInvitation.delete",
         "DELETE",
-        "/governanceInvitations/{id}",
+        ["governanceInvitations", "{id}"],
         204,
         write(s::INVITATION_RW),
         TgWrite,
@@ -214,9 +285,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         9,
+        RelationshipList,
         "governanceRelationship.list",
         "GET",
-        "/governanceRelationships",
+        ["governanceRelationships"],
         200,
         read(
             s::RELATIONSHIP_READ,
@@ -228,9 +300,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         10,
+        RelationshipGet,
         "governanceRelationship.get",
         "GET",
-        "/governanceRelationships/{id}",
+        ["governanceRelationships", "{id}"],
         200,
         read(
             s::RELATIONSHIP_READ,
@@ -242,9 +315,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         11,
+        RelationshipUpdate,
         "governanceRelationship.update",
         "PATCH",
-        "/governanceRelationships/{id}",
+        ["governanceRelationships", "{id}"],
         200,
         write(s::RELATIONSHIP_RW),
         RelWrite,
@@ -252,9 +326,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         12,
+        TemplateList,
         "governancePolicyTemplate.list",
         "GET",
-        "/governancePolicyTemplates",
+        ["governancePolicyTemplates"],
         200,
         read(s::POLICY_TEMPLATE_READ, s::POLICY_TEMPLATE_RW, None),
         RelRead,
@@ -262,9 +337,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         13,
+        TemplateCreate,
         "governancePolicyTemplate.create",
         "POST",
-        "/governancePolicyTemplates",
+        ["governancePolicyTemplates"],
         201,
         write(s::POLICY_TEMPLATE_RW),
         RelWrite,
@@ -272,9 +348,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         14,
+        TemplateGet,
         "governancePolicyTemplate.get",
         "GET",
-        "/governancePolicyTemplates/{id}",
+        ["governancePolicyTemplates", "{id}"],
         200,
         read(s::POLICY_TEMPLATE_READ, s::POLICY_TEMPLATE_RW, None),
         RelRead,
@@ -282,9 +359,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         15,
+        TemplateUpdate,
         "governancePolicyTemplate.update",
         "PATCH",
-        "/governancePolicyTemplates/{id}",
+        ["governancePolicyTemplates", "{id}"],
         200,
         write(s::POLICY_TEMPLATE_RW),
         RelWrite,
@@ -292,9 +370,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         16,
+        TemplateDelete,
         "governancePolicyTemplate.delete",
         "DELETE",
-        "/governancePolicyTemplates/{id}",
+        ["governancePolicyTemplates", "{id}"],
         204,
         write(s::POLICY_TEMPLATE_RW),
         TgWrite,
@@ -302,9 +381,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         17,
+        SettingGet,
         "tenantGovernanceSetting.get",
         "GET",
-        "/settings",
+        ["settings"],
         200,
         read(s::SETTING_READ, s::SETTING_RW, Some(s::SETTING_READ)),
         RelRead,
@@ -312,9 +392,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         18,
+        SettingUpdate,
         "tenantGovernanceSetting.update",
         "PATCH",
-        "/settings",
+        ["settings"],
         200,
         write(s::SETTING_RW),
         TgWrite,
@@ -322,9 +403,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         19,
+        EnableRelatedTenants,
         "tenantGovernanceSetting.enableRelatedTenants",
         "POST",
-        "/settings/enableRelatedTenants",
+        ["settings", "enableRelatedTenants"],
         204,
         write(s::SETTING_RW),
         TgWrite,
@@ -332,9 +414,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         20,
+        RelatedTenantList,
         "relatedTenant.list",
         "GET",
-        "/relatedTenants",
+        ["relatedTenants"],
         200,
         read(
             s::RELATED_TENANT_READ,
@@ -346,9 +429,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         21,
+        RelatedTenantGet,
         "relatedTenant.get",
         "GET",
-        "/relatedTenants/{id}",
+        ["relatedTenants", "{id}"],
         200,
         read(
             s::RELATED_TENANT_READ,
@@ -360,9 +444,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         22,
+        RelatedTenantRefresh,
         "relatedTenant.refresh",
         "POST",
-        "/relatedTenants/refresh",
+        ["relatedTenants", "refresh"],
         204,
         write(s::RELATED_TENANT_RW),
         TgWrite,
@@ -370,9 +455,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op!(
         23,
+        RelatedTenantRefreshStatus,
         "relatedTenant.refreshStatus",
         "GET",
-        "/relatedTenants/refreshStatus",
+        ["relatedTenants", "refreshStatus"],
         200,
         read(
             s::RELATED_TENANT_READ,
@@ -384,50 +470,114 @@ pub const OPERATIONS: &[Operation] = &[
     ),
 ];
 
-/// The documented operation a concrete request path and method address, if any.
+/// Methods the documented operations use, in the order an `Allow` header lists them.
+const METHODS: [&str; 4] = ["GET", "POST", "PATCH", "DELETE"];
+
+/// A documented operation matched against a concrete path.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteMatch<'s> {
+    pub op: &'static Operation,
+    /// The key segment as given (empty when the operation has none).
+    pub id: &'s str,
+}
+
+/// The operation at this method and path, given as segments below the service base URL
+/// (`["directory", "tenantGovernance", "governanceRequests", "…"]`, already
+/// percent-decoded). Literal action/function segments (`refresh`, `refreshStatus`,
+/// `enableRelatedTenants`) win over `{id}`, as they do in Graph's routing, and the
+/// namespace-qualified forms of bound operations (§12 A1) map to the same operation.
 ///
-/// `path` is relative to the service base URL and may carry a query string. The
-/// literal action/function segments (`refresh`, `refreshStatus`, `enableRelatedTenants`)
-/// win over `{id}`, as they do in Graph's routing, and the namespace-qualified forms
-/// of bound operations (§12 A1) map to the same operation.
-pub fn find_operation(method: &str, path: &str) -> Option<&'static Operation> {
-    let path = path.split(['?', '#']).next().unwrap_or(path);
-    let path = path.trim_end_matches('/');
-    let rest = path.strip_prefix(P)?;
-    let segments: Vec<String> = rest
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(normalise_bound_segment)
-        .collect();
-    let exact = OPERATIONS.iter().find(|op| {
-        op.method.eq_ignore_ascii_case(method) && template_matches(op.path, &segments, false)
-    });
-    exact.or_else(|| {
-        OPERATIONS.iter().find(|op| {
-            op.method.eq_ignore_ascii_case(method) && template_matches(op.path, &segments, true)
+/// Runs on every request of the mock, so it allocates nothing.
+pub fn route<'s, S: AsRef<str>>(method: &str, segments: &'s [S]) -> Option<RouteMatch<'s>> {
+    let same = |op: &&Operation| op.method.eq_ignore_ascii_case(method);
+    let op = OPERATIONS
+        .iter()
+        .filter(same)
+        .find(|op| matches_route(op.segments, segments, false))
+        .or_else(|| {
+            OPERATIONS
+                .iter()
+                .filter(same)
+                .find(|op| matches_route(op.segments, segments, true))
+        })?;
+    let id = op
+        .segments
+        .iter()
+        .zip(segments)
+        .find(|(t, _)| **t == Segment::Key)
+        .map(|(_, s)| s.as_ref())
+        .unwrap_or("");
+    Some(RouteMatch { op, id })
+}
+
+/// The methods some documented operation offers at this path, in `Allow` order (empty:
+/// no operation has this path).
+pub fn allowed_methods<S: AsRef<str>>(segments: &[S]) -> Vec<&'static str> {
+    METHODS
+        .into_iter()
+        .filter(|m| route(m, segments).is_some())
+        .collect()
+}
+
+/// The first segment no documented route has at its position (after the segments
+/// before it matched), for Graph's "Resource not found for the segment" answer; `None`
+/// when every segment is on some route (the path is a prefix of one, or too long only
+/// at its end, which the caller reports as the last segment).
+pub fn unknown_segment<S: AsRef<str>>(segments: &[S]) -> Option<usize> {
+    (0..segments.len()).find(|&k| {
+        !OPERATIONS.iter().any(|op| {
+            op.segments.len() > k
+                && op
+                    .segments
+                    .iter()
+                    .zip(&segments[..=k])
+                    .all(|(t, s)| segment_matches(*t, s.as_ref(), true))
         })
     })
 }
 
-fn normalise_bound_segment(segment: &str) -> String {
-    let qualified = format!("{}.", super::NAMESPACE);
-    let s = segment.strip_prefix(qualified.as_str()).unwrap_or(segment);
-    s.strip_suffix("()").unwrap_or(s).to_string()
+/// The documented operation a concrete request path and method address, if any.
+///
+/// `path` is relative to the service base URL and may carry a query string; it is not
+/// percent-decoded.
+pub fn find_operation(method: &str, path: &str) -> Option<&'static Operation> {
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    route(method, &segments).map(|m| m.op)
 }
 
-fn template_matches(template: &str, segments: &[String], allow_id: bool) -> bool {
-    let rest = template.strip_prefix(P).unwrap_or(template);
-    let tpl: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    tpl.len() == segments.len()
-        && tpl
+/// The namespace-qualified form of a bound operation reduced to its short name
+/// (`microsoft.graph.tenantGovernanceServices.refreshStatus()` → `refreshStatus`).
+pub fn bound_operation_name(segment: &str) -> &str {
+    let short = segment
+        .strip_prefix(super::NAMESPACE)
+        .and_then(|s| s.strip_prefix('.'))
+        .unwrap_or(segment);
+    short.strip_suffix("()").unwrap_or(short)
+}
+
+fn segment_matches(template: Segment, segment: &str, allow_key: bool) -> bool {
+    match template {
+        Segment::Key => allow_key,
+        Segment::Literal(l) => l == bound_operation_name(segment),
+    }
+}
+
+fn matches_route<S: AsRef<str>>(template: &[Segment], segments: &[S], allow_key: bool) -> bool {
+    template.len() == segments.len()
+        && template
             .iter()
             .zip(segments)
-            .all(|(t, s)| if *t == "{id}" { allow_id } else { t == s })
+            .all(|(t, s)| segment_matches(*t, s.as_ref(), allow_key))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn segs(p: &str) -> Vec<&str> {
+        p.split('/').filter(|s| !s.is_empty()).collect()
+    }
 
     #[test]
     fn twenty_three_operations_are_listed() {
@@ -438,26 +588,66 @@ mod tests {
     }
 
     #[test]
+    fn each_id_indexes_its_own_row() {
+        for op in OPERATIONS {
+            assert_eq!(op.id.operation().name, op.name);
+        }
+    }
+
+    #[test]
+    fn segments_spell_the_path() {
+        for op in OPERATIONS {
+            let spelled: String = op
+                .segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Literal(l) => format!("/{l}"),
+                    Segment::Key => "/{id}".to_string(),
+                })
+                .collect();
+            assert_eq!(spelled, op.path, "{}", op.name);
+        }
+    }
+
+    #[test]
     fn find_operation_prefers_literal_segments_over_ids() {
         let op = find_operation(
             "GET",
             "/directory/tenantGovernance/relatedTenants/refreshStatus",
         )
-        .map(|o| o.number);
-        assert_eq!(op, Some(23));
-        let op = find_operation("GET", "/directory/tenantGovernance/relatedTenants/abc")
-            .map(|o| o.number);
-        assert_eq!(op, Some(21));
+        .map(|o| o.id);
+        assert_eq!(op, Some(OperationId::RelatedTenantRefreshStatus));
+        let op =
+            find_operation("GET", "/directory/tenantGovernance/relatedTenants/abc").map(|o| o.id);
+        assert_eq!(op, Some(OperationId::RelatedTenantGet));
     }
 
     #[test]
     fn find_operation_accepts_namespace_qualified_bound_operations() {
-        let op = find_operation(
-            "GET",
-            "/directory/tenantGovernance/relatedTenants/microsoft.graph.tenantGovernanceServices.refreshStatus()",
-        )
-        .map(|o| o.number);
-        assert_eq!(op, Some(23));
+        let cases = [
+            (
+                "GET",
+                "/directory/tenantGovernance/relatedTenants/microsoft.graph.tenantGovernanceServices.refreshStatus()",
+                OperationId::RelatedTenantRefreshStatus,
+            ),
+            (
+                "POST",
+                "/directory/tenantGovernance/relatedTenants/microsoft.graph.tenantGovernanceServices.refresh",
+                OperationId::RelatedTenantRefresh,
+            ),
+            (
+                "POST",
+                "/directory/tenantGovernance/settings/microsoft.graph.tenantGovernanceServices.enableRelatedTenants",
+                OperationId::EnableRelatedTenants,
+            ),
+        ];
+        for (method, path, want) in cases {
+            assert_eq!(
+                find_operation(method, path).map(|o| o.id),
+                Some(want),
+                "{path}"
+            );
+        }
     }
 
     #[test]
@@ -466,8 +656,8 @@ mod tests {
             "patch",
             "/directory/tenantGovernance/governanceRequests/x?$select=id",
         )
-        .map(|o| o.number);
-        assert_eq!(op, Some(4));
+        .map(|o| o.id);
+        assert_eq!(op, Some(OperationId::RequestUpdate));
     }
 
     #[test]
@@ -476,5 +666,40 @@ mod tests {
         assert!(
             find_operation("DELETE", "/directory/tenantGovernance/governanceRequests/x").is_none()
         );
+        assert!(find_operation("GET", "/beta/directory/tenantGovernance/settings").is_none());
+    }
+
+    #[test]
+    fn route_returns_the_key_segment_of_keyed_operations_only() {
+        let s = segs("/directory/tenantGovernance/governanceRequests/abc");
+        assert_eq!(route("GET", &s).map(|m| m.id), Some("abc"));
+        let s = segs("/directory/tenantGovernance/settings");
+        assert_eq!(route("GET", &s).map(|m| m.id), Some(""));
+    }
+
+    #[test]
+    fn allowed_methods_lists_what_the_path_offers() {
+        let s = segs("/directory/tenantGovernance/governanceRequests/x");
+        assert_eq!(allowed_methods(&s), ["GET", "PATCH"]);
+        let s = segs("/directory/tenantGovernance/governancePolicyTemplates");
+        assert_eq!(allowed_methods(&s), ["GET", "POST"]);
+        assert!(allowed_methods(&segs("/directory/tenantGovernance/nope")).is_empty());
+    }
+
+    #[test]
+    fn unknown_segment_names_the_first_segment_off_every_route() {
+        let cases = [
+            ("/directory/tenantGovernance/nope", Some(2)),
+            ("/directory/elsewhere/x", Some(1)),
+            ("/me", Some(0)),
+            (
+                "/directory/tenantGovernance/governanceRequests/x/y",
+                Some(4),
+            ),
+            ("/directory/tenantGovernance", None),
+        ];
+        for (p, want) in cases {
+            assert_eq!(unknown_segment(&segs(p)), want, "{p}");
+        }
     }
 }

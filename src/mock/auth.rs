@@ -16,7 +16,7 @@ use axum::http::header::AUTHORIZATION;
 
 use super::errors::GraphError;
 use super::faults::{Fault, FaultSet};
-use crate::contract::{self, Access, MockClaims, Operation, RoleSet};
+use crate::contract::{self, Access, MockClaims, Operation, OperationId, RoleSet};
 
 /// The caller's claims, with `tid` normalised to lower case (tenant ids are GUIDs,
 /// compared case-insensitively).
@@ -145,8 +145,7 @@ pub(crate) fn authorize(
     }
     if !faults.has(Fault::MissingRoleAllowed) {
         // The fault lets PATCH governanceRequest (TG-WRITE) through with REL-WRITE roles.
-        let set = if op.roles == RoleSet::TgWrite
-            && op.name == "governanceRequest.update"
+        let set = if op.id == OperationId::RequestUpdate
             && faults.has(Fault::RelationshipAdminCanDecide)
         {
             RoleSet::RelWrite

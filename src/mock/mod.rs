@@ -3,7 +3,8 @@
 //! the lifecycle rules (§9), OData paging, a movable clock and a catalogue of
 //! deliberate faults. It shares only [`crate::contract`] with the harness.
 //!
-//! Layout: [`server`] (HTTP glue, `MockServer`) → `handlers` (routing and rules) →
+//! Layout: [`server`] (HTTP glue, `MockServer`) → `handlers` (dispatch on
+//! `contract::OperationId`, one module per resource) →
 //! `store` (state and rendering), with `auth`, `validate`, `odata`, `clock`, `errors`
 //! and [`faults`] beside them. `docs/mock.md` holds the same decisions table as below,
 //! plus the fault catalogue with the scenario that kills each fault.

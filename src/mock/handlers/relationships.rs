@@ -1,0 +1,173 @@
+//! governanceRelationship (#9–#11): listed by both parties, changed only by the
+//! termination rules.
+
+use super::{App, Call, Reply, not_found, tenant_ids, visible};
+use crate::contract::enums;
+use crate::mock::errors::GraphError;
+use crate::mock::faults::Fault;
+use crate::mock::odata::Shape;
+use crate::mock::store::{RelationshipStatus, Store};
+use crate::mock::validate as v;
+
+pub(super) const SHAPE: Shape = Shape {
+    collection: "governanceRelationships",
+    properties: &[
+        "id",
+        "status",
+        "createdType",
+        "creationDateTime",
+        "governingTenantId",
+        "governedTenantId",
+        "governingTenantName",
+        "governedTenantName",
+        "policySnapshot",
+    ],
+    filterable: &[
+        "id",
+        "status",
+        "createdType",
+        "governingTenantId",
+        "governingTenantName",
+        "governedTenantId",
+        "governedTenantName",
+    ],
+    orderable: &[
+        "id",
+        "status",
+        "createdType",
+        "creationDateTime",
+        "governingTenantId",
+        "governingTenantName",
+        "governedTenantId",
+        "governedTenantName",
+    ],
+    enums: &[
+        ("status", enums::RELATIONSHIP_STATUS),
+        ("createdType", enums::RELATIONSHIP_CREATION_TYPE),
+    ],
+};
+
+const RELATIONSHIP_READ_ONLY: &[&str] = &[
+    "id",
+    "createdType",
+    "creationDateTime",
+    "governingTenantId",
+    "governedTenantId",
+    "governingTenantName",
+    "governedTenantName",
+    "policySnapshot",
+];
+
+impl App {
+    pub(super) fn list_relationships(
+        &self,
+        store: &Store,
+        call: &Call<'_>,
+    ) -> Result<Reply, GraphError> {
+        let r = self.render(store);
+        let hide_terminated = self.faults.has(Fault::TerminatedRelationshipsHidden);
+        let items = tenant_ids(store, call.tid, |t| &t.relationships)
+            .filter_map(|id| store.relationships.get(id))
+            .filter(|x| !(hide_terminated && x.status == RelationshipStatus::Terminated))
+            .map(|x| r.relationship(x))
+            .collect();
+        Ok(self.collection(call, &SHAPE, items))
+    }
+
+    pub(super) fn get_relationship(
+        &self,
+        store: &Store,
+        call: &Call<'_>,
+    ) -> Result<Reply, GraphError> {
+        let r = visible(
+            store.relationships.get(call.id),
+            "governance relationship",
+            call,
+            self.faults,
+            false,
+        )?;
+        Ok(self.entity_of(
+            call.base,
+            "governanceRelationships",
+            self.render(store).relationship(r),
+        ))
+    }
+
+    pub(super) fn update_relationship(
+        &self,
+        store: &mut Store,
+        call: &Call<'_>,
+    ) -> Result<Reply, GraphError> {
+        use RelationshipStatus::*;
+        let f = self.faults;
+        let body = call.body(f)?;
+        v::check_properties(
+            &body,
+            "governanceRelationship",
+            &["status"],
+            RELATIONSHIP_READ_ONLY,
+        )?;
+        let target = v::enum_member(
+            v::required(&body, "status")?,
+            "status",
+            "relationshipStatus",
+            enums::RELATIONSHIP_STATUS,
+            f,
+        )?;
+        let target = match target {
+            "active" => Active,
+            "terminated" => Terminated,
+            "terminationRequestedByGoverningTenant" => TerminationRequested,
+            other => {
+                return Err(GraphError::bad_request(format!(
+                    "status cannot be set to '{other}'."
+                )));
+            }
+        };
+        let r = visible(
+            store.relationships.get(call.id),
+            "governance relationship",
+            call,
+            f,
+            false,
+        )?;
+        let governing_caller = r.governing == call.tid;
+        if r.status == Terminated && !f.has(Fault::TerminatedNotFinal) {
+            return Err(GraphError::conflict(
+                "The governance relationship is terminated; a terminated relationship cannot change.",
+            ));
+        }
+        match (governing_caller, target) {
+            (_, Active) if !(f.has(Fault::TerminatedNotFinal) && r.status == Terminated) => {
+                return Err(GraphError::bad_request(
+                    "status cannot be set to 'active'; a relationship becomes active only by accepting a request (cancelling a termination request is not supported).",
+                ));
+            }
+            (true, Terminated) if !f.has(Fault::GoverningCanTerminateDirectly) => {
+                return Err(GraphError::forbidden(
+                    "The governing tenant cannot terminate a relationship; set terminationRequestedByGoverningTenant and the governed tenant confirms.",
+                ));
+            }
+            (false, TerminationRequested) if !f.has(Fault::GovernedCanRequestTermination) => {
+                return Err(GraphError::forbidden(
+                    "Only the governing tenant can request termination; the governed tenant terminates directly with status 'terminated'.",
+                ));
+            }
+            _ => {}
+        }
+        if r.status == target && !f.has(Fault::TerminatedNotFinal) {
+            return Err(GraphError::conflict(format!(
+                "The governance relationship is already {}.",
+                target.as_str()
+            )));
+        }
+        if let Some(r) = store.relationships.get_mut(call.id) {
+            r.status = target;
+        }
+        let m = match store.relationships.get(call.id) {
+            Some(r) => self.render(store).relationship(r),
+            None => return Err(not_found("governance relationship", call.id, f)),
+        };
+        Ok(self.updated(call, "governanceRelationships", m))
+    }
+}

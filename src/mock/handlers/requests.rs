@@ -1,0 +1,335 @@
+//! governanceRequest (#1–#4): the three-step handshake's last steps, acceptance and
+//! the relationship it creates or updates.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
+
+use super::{App, Call, Reply, not_found, tenant_ids, visible};
+use crate::contract::{self, enums};
+use crate::mock::errors::GraphError;
+use crate::mock::faults::{Fault, FaultSet};
+use crate::mock::odata::Shape;
+use crate::mock::store::{
+    Relationship, RelationshipStatus, Request, RequestStatus, Snapshot, Store,
+};
+use crate::mock::validate as v;
+
+/// Request lifetime and invitation lifetime with their faults applied.
+fn request_lifetime(f: FaultSet) -> Duration {
+    let days = if f.has(Fault::RequestExpiry13Days) {
+        contract::REQUEST_LIFETIME_DAYS - 1
+    } else {
+        contract::REQUEST_LIFETIME_DAYS
+    };
+    Duration::days(days)
+}
+
+pub(super) const SHAPE: Shape = Shape {
+    collection: "governanceRequests",
+    properties: &[
+        "id",
+        "governingTenantId",
+        "governingTenantName",
+        "governedTenantId",
+        "governedTenantName",
+        "expirationDateTime",
+        "requestDateTime",
+        "status",
+        "policySnapshot",
+    ],
+    filterable: &[
+        "id",
+        "status",
+        "governingTenantId",
+        "governingTenantName",
+        "governedTenantId",
+        "governedTenantName",
+    ],
+    orderable: &[
+        "id",
+        "status",
+        "governingTenantId",
+        "governingTenantName",
+        "governedTenantId",
+        "governedTenantName",
+        "requestDateTime",
+        "expirationDateTime",
+    ],
+    enums: &[("status", enums::REQUEST_STATUS)],
+};
+
+const REQUEST_READ_ONLY: &[&str] = &[
+    "id",
+    "governingTenantId",
+    "governingTenantName",
+    "governedTenantName",
+    "requestDateTime",
+    "expirationDateTime",
+    "status",
+    "policySnapshot",
+];
+
+impl App {
+    pub(super) fn list_requests(
+        &self,
+        store: &Store,
+        call: &Call<'_>,
+    ) -> Result<Reply, GraphError> {
+        let r = self.render(store);
+        let items: Vec<Map<String, Value>> = if self.faults.has(Fault::ListsIgnoreParty) {
+            let mut all: Vec<&Request> = store.requests.values().collect();
+            all.sort_by(|a, b| a.requested.cmp(&b.requested).then(a.id.cmp(&b.id)));
+            all.into_iter().map(|x| r.request(x)).collect()
+        } else {
+            tenant_ids(store, call.tid, |t| &t.requests)
+                .filter_map(|id| store.requests.get(id))
+                .map(|x| r.request(x))
+                .collect()
+        };
+        Ok(self.collection(call, &SHAPE, items))
+    }
+
+    pub(super) fn create_request(
+        &self,
+        store: &mut Store,
+        call: &Call<'_>,
+    ) -> Result<Reply, GraphError> {
+        const BIND: &str = "governancePolicyTemplate@odata.bind";
+        let f = self.faults;
+        let body = call.body(f)?;
+        v::check_properties(
+            &body,
+            "governanceRequest",
+            &["governedTenantId", BIND],
+            REQUEST_READ_ONLY,
+        )?;
+        let governed = v::tenant_id(v::required(&body, "governedTenantId")?, "governedTenantId")?;
+        let bind = v::required_string(&body, BIND)?;
+        let template_id = v::template_bind(bind).ok_or_else(|| {
+            GraphError::bad_request(format!(
+                "{BIND} '{bind}' is not the URL of a governance policy template \
+                 (…/directory/tenantGovernance/governancePolicyTemplates/{{id}})."
+            ))
+        })?;
+        let governing = call.tid.to_string();
+        if governed == governing {
+            return Err(GraphError::bad_request(
+                "A tenant cannot request to govern itself.",
+            ));
+        }
+        let snapshot = match store
+            .tenants
+            .get(&governing)
+            .and_then(|t| t.template(&template_id))
+        {
+            Some(t) => t.snapshot(),
+            None if f.has(Fault::BindUnknownTemplateAccepted) => Snapshot {
+                policy_id: template_id.clone(),
+                apps: json!([]),
+                assignments: json!([]),
+            },
+            None => {
+                return Err(GraphError::bad_request(format!(
+                    "The governance policy template '{template_id}' named by {BIND} does not exist in the calling tenant."
+                )));
+            }
+        };
+        // Multi-tier governance is not supported ("API calls fail", fact sheet §9.5).
+        if store.has_live_relationship_as(&governing, false) {
+            return Err(GraphError::bad_request(
+                "The calling tenant is governed by another tenant and cannot govern tenants itself (multi-tier governance is not supported).",
+            ));
+        }
+        if store.has_live_relationship_as(&governed, true) {
+            return Err(GraphError::bad_request(format!(
+                "Tenant '{governed}' governs other tenants and cannot be governed (multi-tier governance is not supported)."
+            )));
+        }
+        let now = store.now_for(&[&governing, &governed]);
+        // Three-step handshake (fact sheet §9.2): without an active relationship of the
+        // pair, the governed tenant must have invited the governing tenant.
+        let two_step = store.live_relationship(&governing, &governed).is_some();
+        let invited = store.live_invitation(
+            &governed,
+            &governing,
+            now,
+            f.has(Fault::ExpiredInvitationHonoured),
+        );
+        if !two_step && !invited && !f.has(Fault::RequestWithoutInvitationAllowed) {
+            return Err(GraphError::forbidden(format!(
+                "Tenant '{governed}' has no valid governance invitation to this tenant and the tenants have no active governance relationship; the governed tenant must send an invitation first."
+            )));
+        }
+        if store.pending_request(&governing, &governed, now)
+            && !f.has(Fault::DuplicateRequestAllowed)
+        {
+            return Err(GraphError::conflict(format!(
+                "A pending governance request from this tenant to tenant '{governed}' already exists."
+            )));
+        }
+        let request = Request {
+            id: uuid::Uuid::new_v4().to_string(),
+            governing,
+            governed,
+            requested: now,
+            expires: now + request_lifetime(f),
+            status: RequestStatus::Pending,
+            snapshot,
+        };
+        let id = request.id.clone();
+        let m = self.render(store).request(&request);
+        store.insert_request(request);
+        Ok(self.created(call, "governanceRequests", &id, m))
+    }
+
+    pub(super) fn get_request(&self, store: &Store, call: &Call<'_>) -> Result<Reply, GraphError> {
+        let outsider = self.faults.has(Fault::ThirdTenantSeesRequests);
+        let r = visible(
+            store.requests.get(call.id),
+            "governance request",
+            call,
+            self.faults,
+            outsider,
+        )?;
+        Ok(self.entity_of(
+            call.base,
+            "governanceRequests",
+            self.render(store).request(r),
+        ))
+    }
+
+    pub(super) fn update_request(
+        &self,
+        store: &mut Store,
+        call: &Call<'_>,
+    ) -> Result<Reply, GraphError> {
+        let f = self.faults;
+        let body = call.body(f)?;
+        v::check_properties(
+            &body,
+            "governanceRequest",
+            &["status"],
+            &without(REQUEST_READ_ONLY, "status"),
+        )?;
+        let target = v::enum_member(
+            v::required(&body, "status")?,
+            "status",
+            "requestStatus",
+            enums::REQUEST_STATUS,
+            f,
+        )?;
+        let target = match target {
+            "accepted" => RequestStatus::Accepted,
+            "rejected" => RequestStatus::Rejected,
+            other => {
+                return Err(GraphError::bad_request(format!(
+                    "status cannot be set to '{other}'; a request is decided with 'accepted' or 'rejected'."
+                )));
+            }
+        };
+        let r = visible(
+            store.requests.get(call.id),
+            "governance request",
+            call,
+            f,
+            false,
+        )?;
+        if r.governed != call.tid && !f.has(Fault::GoverningCanAccept) {
+            return Err(GraphError::forbidden(
+                "Only the governed tenant can accept or reject a governance request.",
+            ));
+        }
+        let now = store.now_for(&[&r.governing, &r.governed]);
+        match (r.status, target) {
+            (RequestStatus::Pending, _) => {}
+            (RequestStatus::Accepted, RequestStatus::Accepted)
+                if f.has(Fault::AcceptTwiceAllowed) =>
+            {
+                return Ok(self.updated(call, "governanceRequests", self.render(store).request(r)));
+            }
+            (RequestStatus::Accepted, RequestStatus::Rejected)
+                if f.has(Fault::RejectAfterAcceptAllowed) => {}
+            (current, _) => {
+                return Err(GraphError::conflict(format!(
+                    "The governance request is already {}; only a pending request can be accepted or rejected.",
+                    current.as_str()
+                )));
+            }
+        }
+        if r.status == RequestStatus::Pending
+            && now >= r.expires
+            && !f.has(Fault::ExpiredRequestAcceptable)
+        {
+            // No instant in the message: the entity's expirationDateTime says when.
+            return Err(GraphError::conflict(
+                "The governance request has expired; the governing tenant must send a new one.",
+            ));
+        }
+        let (governing, governed, snapshot) =
+            (r.governing.clone(), r.governed.clone(), r.snapshot.clone());
+        if let Some(r) = store.requests.get_mut(call.id) {
+            r.status = target;
+        }
+        if target == RequestStatus::Accepted && !f.has(Fault::AcceptCreatesNoRelationship) {
+            self.establish(store, &governing, &governed, snapshot, now);
+        }
+        let m = match store.requests.get(call.id) {
+            Some(r) => self.render(store).request(r),
+            None => return Err(not_found("governance request", call.id, f)),
+        };
+        Ok(self.updated(call, "governanceRequests", m))
+    }
+
+    /// Acceptance: a live relationship of the pair gets the new snapshot (updated in
+    /// place, fact sheet §12 S7); otherwise exactly one new relationship appears.
+    pub(super) fn establish(
+        &self,
+        store: &mut Store,
+        governing: &str,
+        governed: &str,
+        snapshot: Snapshot,
+        now: DateTime<Utc>,
+    ) {
+        let existing = store
+            .live_relationship(governing, governed)
+            .map(|r| r.id.clone());
+        if let Some(id) = existing {
+            if let Some(r) = store.relationships.get_mut(&id) {
+                r.snapshot = snapshot;
+            }
+            return;
+        }
+        let created_type = if self.faults.has(Fault::WrongCreatedType) {
+            "addOnTenant"
+        } else {
+            "approvedByAdmin"
+        };
+        store.insert_relationship(Relationship {
+            id: uuid::Uuid::new_v4().to_string(),
+            governing: governing.to_string(),
+            governed: governed.to_string(),
+            status: RelationshipStatus::Active,
+            created_type,
+            created: now,
+            snapshot,
+        });
+    }
+}
+
+fn without(list: &[&'static str], drop: &str) -> Vec<&'static str> {
+    list.iter().copied().filter(|k| *k != drop).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_lifetime_follows_the_contract_unless_faulted() {
+        assert_eq!(request_lifetime(FaultSet::default()).num_days(), 14);
+        assert_eq!(
+            request_lifetime(FaultSet::new(&[Fault::RequestExpiry13Days])).num_days(),
+            13
+        );
+    }
+}
