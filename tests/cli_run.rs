@@ -153,3 +153,30 @@ fn an_unknown_fault_is_a_usage_error_naming_the_catalogue() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("serve --list-faults"), "{err}");
 }
+
+#[test]
+fn a_report_that_cannot_be_written_exits_two_even_when_every_scenario_passed() {
+    let server = settings_server(json!({"canReceiveInvitations": false}), 200);
+    let dir = scratch_dir("cli-unwritable-report");
+    write(&dir, "settings.yaml", SETTINGS);
+    let report = dir.join("no-such-folder").join("report.json");
+    let (code, out, err) = tgconform(&[
+        "run",
+        "--scenarios",
+        dir.to_str().unwrap_or(""),
+        "--target",
+        &server.base_url(),
+        "--json",
+        report.to_str().unwrap_or(""),
+    ]);
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+    assert!(err.contains("error: cannot write"), "{err}");
+}
+
+#[test]
+fn an_unknown_schema_mode_is_a_usage_error_naming_the_modes() {
+    let (code, _, err) = tgconform(&["run", "--schema-mode", "loose"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("strict") && err.contains("lenient"), "{err}");
+}

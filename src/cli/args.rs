@@ -1,6 +1,26 @@
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::schema::SchemaMode;
+
+/// `--schema-mode` / `--mode`: how unknown properties count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaModeArg {
+    /// Unknown properties fail.
+    Strict,
+    /// Unknown properties are warnings.
+    Lenient,
+}
+
+impl From<SchemaModeArg> for SchemaMode {
+    fn from(m: SchemaModeArg) -> Self {
+        match m {
+            SchemaModeArg::Strict => SchemaMode::Strict,
+            SchemaModeArg::Lenient => SchemaMode::Lenient,
+        }
+    }
+}
 
 /// Conformance harness for the Microsoft Graph tenant governance API
 /// (/directory/tenantGovernance, beta).
@@ -100,8 +120,8 @@ pub struct RunArgs {
     pub shuffle: Option<u64>,
     /// strict: unknown properties fail; lenient: they are warnings.
     /// Default: strict for mocks, lenient for real tenants.
-    #[arg(long, value_name = "MODE", value_parser = ["strict", "lenient"])]
-    pub schema_mode: Option<String>,
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub schema_mode: Option<SchemaModeArg>,
     /// Switch on a deliberate fault in the embedded mock (repeatable; see `serve --list-faults`).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
@@ -156,8 +176,8 @@ pub enum SchemaCommand {
         #[arg(long = "type", value_name = "TYPE")]
         type_name: String,
         /// strict (default) or lenient.
-        #[arg(long, default_value = "strict", value_parser = ["strict", "lenient"])]
-        mode: String,
+        #[arg(long, value_enum, default_value_t = SchemaModeArg::Strict)]
+        mode: SchemaModeArg,
         /// A JSON file, or - for stdin.
         file: PathBuf,
     },

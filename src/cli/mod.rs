@@ -1,6 +1,7 @@
 //! The command line: parse arguments, wire the stages, map outcomes to exit codes.
 
 mod args;
+mod error;
 mod run;
 mod schema_cmd;
 mod selftest;
@@ -10,7 +11,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, Command, RunArgs};
+pub use args::{Cli, Command, RunArgs, SchemaModeArg};
+pub use error::{CliError, Env};
 
 /// Exit codes: 0 all passed, 1 a scenario failed, 2 usage/configuration/scenario-file error.
 pub const EXIT_OK: u8 = 0;
@@ -27,25 +29,35 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    init_tracing(cli.verbose);
-    let code = match cli.command {
-        Command::Run(args) => run::run(*args, cli.verbose > 0),
+    let env = Env::from_process();
+    init_tracing(cli.verbose, &env);
+    let result = match cli.command {
+        Command::Run(args) => run::run(*args, cli.verbose, &env),
         Command::Serve(args) => serve::serve(args),
         Command::Schema(cmd) => schema_cmd::schema(cmd),
         Command::List(args) => run::list(args),
         Command::Selftest(args) => selftest::selftest(args),
     };
-    ExitCode::from(code)
+    match result {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            e.print();
+            ExitCode::from(e.exit_code())
+        }
+    }
 }
 
-fn init_tracing(verbose: u8) {
+fn init_tracing(verbose: u8, env: &Env) {
     let default = match verbose {
         0 => "warn",
         1 => "tgconform=info",
         _ => "tgconform=debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("TGCONFORM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = env
+        .log
+        .as_deref()
+        .and_then(|f| tracing_subscriber::EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

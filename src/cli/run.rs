@@ -1,8 +1,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::Env;
 use super::args::{ListArgs, RunArgs};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::error::{CliError, usage};
 use crate::engine::{EngineBuilder, Reporters, Target};
 use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
@@ -13,13 +14,11 @@ use crate::scenario::{self, LoadOptions};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::target::{Profile, TargetKind, TokenCache, classify_url};
 
-fn usage_error(msg: impl std::fmt::Display) -> u8 {
-    eprintln!("error: {msg}");
-    EXIT_USAGE
-}
-
-/// Load every scenario of `dir`; all load errors are printed, then `Err`.
-pub(crate) fn load_all(dir: &Path, schemas: &SchemaRegistry) -> Result<Vec<SuiteScenario>, u8> {
+/// Load every scenario of `dir`; `Err` holds every load error.
+pub(crate) fn load_all(
+    dir: &Path,
+    schemas: &SchemaRegistry,
+) -> Result<Vec<SuiteScenario>, CliError> {
     load_checked(dir, schemas, usize::MAX)
 }
 
@@ -30,13 +29,10 @@ fn load_checked(
     dir: &Path,
     schemas: &SchemaRegistry,
     light_above: usize,
-) -> Result<Vec<SuiteScenario>, u8> {
-    let files = scenario::discover(dir).map_err(|e| {
-        eprintln!("{e}");
-        EXIT_USAGE
-    })?;
+) -> Result<Vec<SuiteScenario>, CliError> {
+    let files = scenario::discover(dir).map_err(CliError::Discover)?;
     if files.is_empty() {
-        return Err(usage_error(format!(
+        return Err(usage(format!(
             "no scenario files (*.yaml) in {}",
             dir.display()
         )));
@@ -46,42 +42,32 @@ fn load_checked(
         schema_types: Some(schemas.type_names()),
     });
     let mut out = Vec::new();
-    let mut errors = 0;
+    let mut errors = Vec::new();
     for f in files {
         match scenario::load_file(&f, &opts) {
             Ok(s) if light => out.push(SuiteScenario::deferred(&s, opts.clone())),
             Ok(s) => out.push(SuiteScenario::loaded(Arc::new(s))),
-            Err(e) => {
-                eprintln!("{e}\n");
-                errors += 1;
-            }
+            Err(e) => errors.push(e),
         }
     }
-    if errors > 0 {
-        eprintln!("{errors} scenario file(s) could not be loaded; nothing was sent");
-        return Err(EXIT_USAGE);
+    if !errors.is_empty() {
+        return Err(CliError::Scenarios(errors));
     }
     Ok(out)
 }
 
-pub(crate) fn list(args: ListArgs) -> u8 {
-    let schemas = match SchemaRegistry::builtin() {
-        Ok(s) => s,
-        Err(e) => return usage_error(e),
-    };
-    let scenarios = match load_checked(&args.scenarios, &schemas, usize::MAX) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+pub(crate) fn list(args: ListArgs) -> Result<(), CliError> {
+    let schemas = SchemaRegistry::builtin().map_err(usage)?;
+    let scenarios = load_all(&args.scenarios, &schemas)?;
     if args.markdown {
         print!("{}", catalogue_markdown(&scenarios));
-        return EXIT_OK;
+        return Ok(());
     }
     for s in &scenarios {
         let s = &s.meta;
         println!("scenario::{}  [{}]  {}", s.stem, s.tags.join(", "), s.name);
     }
-    EXIT_OK
+    Ok(())
 }
 
 /// The scenario catalogue: scenario → the documented statement it checks → tags.
@@ -130,22 +116,19 @@ pub(crate) fn parse_faults(names: &[String]) -> Result<Vec<Fault>, String> {
         .collect()
 }
 
-pub(crate) fn run(args: RunArgs, verbose: bool) -> u8 {
+pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError> {
     let timeout = match scenario::parse_duration(&args.timeout) {
         Ok(t) if !t.is_zero() => t,
-        Ok(_) => return usage_error("--timeout must be more than zero"),
-        Err(e) => return usage_error(format!("--timeout: {e}")),
+        Ok(_) => return Err(usage("--timeout must be more than zero")),
+        Err(e) => return Err(usage(format!("--timeout: {e}"))),
     };
     if args.max_body == 0 {
-        return usage_error("--max-body must be more than zero");
+        return Err(usage("--max-body must be more than zero"));
     }
     if args.jobs == Some(0) {
-        return usage_error("--jobs must be at least 1");
+        return Err(usage("--jobs must be at least 1"));
     }
-    let schemas = match SchemaRegistry::builtin() {
-        Ok(s) => s,
-        Err(e) => return usage_error(e),
-    };
+    let schemas = SchemaRegistry::builtin().map_err(usage)?;
     // Beyond a few hundred files, only each file's metadata is kept after it checks out,
     // and the file is read again when its scenario runs: memory stays flat.
     // A dry run prints every step, so it keeps the models.
@@ -154,41 +137,32 @@ pub(crate) fn run(args: RunArgs, verbose: bool) -> u8 {
     } else {
         UNLOAD_ABOVE
     };
-    let mut scenarios = match load_checked(&args.scenarios, &schemas, light_above) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
-    };
+    let mut scenarios = load_checked(&args.scenarios, &schemas, light_above)?;
     if let Some(f) = &args.filter {
         scenarios.retain(|s| s.meta.stem.contains(f.as_str()));
         if scenarios.is_empty() {
-            return usage_error(format!(
+            return Err(usage(format!(
                 "no scenario name contains `{f}`; `tgconform list` shows them"
-            ));
+            )));
         }
     }
     let profile = match &args.profile {
-        Some(p) => match Profile::load(p) {
-            Ok(p) => p,
-            Err(e) => return usage_error(e),
-        },
+        Some(p) => Profile::load(p).map_err(usage)?,
         None => Profile::builtin(),
     };
-    let faults = match parse_faults(&args.faults) {
-        Ok(f) => f,
-        Err(e) => return usage_error(e),
-    };
+    let faults = parse_faults(&args.faults).map_err(usage)?;
     let target = args.target.clone().or_else(|| profile.target.clone());
     if target.is_some() && !faults.is_empty() {
-        return usage_error(
+        return Err(usage(
             "--fault switches on faults of the embedded mock; it cannot be combined with --target",
-        );
+        ));
     }
     if let Some(url) = &target
         && !(url.starts_with("http://") || url.starts_with("https://"))
     {
-        return usage_error(format!(
+        return Err(usage(format!(
             "--target `{url}` must be an http:// or https:// URL"
-        ));
+        )));
     }
     let target = match target {
         None => Target::Embedded(MockOptions {
@@ -204,15 +178,12 @@ pub(crate) fn run(args: RunArgs, verbose: bool) -> u8 {
             base_url: url,
         },
     };
-    let schema_mode = args.schema_mode.as_deref().map(|m| match m {
-        "lenient" => SchemaMode::Lenient,
-        _ => SchemaMode::Strict,
-    });
+    let schema_mode = args.schema_mode.map(SchemaMode::from);
     let tokens = TokenCache::new();
     for s in &profile.secrets {
         tokens.add_secret(s);
     }
-    let engine = match EngineBuilder::new(schemas.clone(), target)
+    let engine = EngineBuilder::new(schemas.clone(), target)
         .jobs(args.jobs)
         .shuffle(args.shuffle)
         .handle_signals(true)
@@ -220,11 +191,7 @@ pub(crate) fn run(args: RunArgs, verbose: bool) -> u8 {
         .timeout(timeout)
         .max_body(args.max_body)
         .tokens(tokens.clone())
-        .build()
-    {
-        Ok(e) => e,
-        Err(e) => return usage_error(e),
-    };
+        .build()?;
     let selection = Selection {
         tags: args.tags.clone(),
         skip_tags: args.skip_tags.clone(),
@@ -233,19 +200,20 @@ pub(crate) fn run(args: RunArgs, verbose: bool) -> u8 {
     let mut planned = plan::plan(&scenarios, &profile, engine.kind(), &selection);
     drop(scenarios);
     if planned.is_empty() {
-        return usage_error("no scenario is selected (check --tag / --skip-tag)");
+        return Err(usage("no scenario is selected (check --tag / --skip-tag)"));
     }
     if args.dry_run {
         if let Some(seed) = args.shuffle {
             plan::shuffle(&mut planned, seed);
         }
-        return dry_run(&planned, engine.base_url(), &tokens);
+        dry_run(&planned, engine.base_url(), &tokens);
+        return Ok(());
     }
     let mut reporters = Reporters::new();
     if args.coverage {
         reporters.push(CoverageReporter::new(schemas.clone()));
     }
-    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+    if env.github_actions {
         reporters.push(AnnotationsReporter::new(tokens.clone()));
     }
     if let Some(path) = &args.junit {
@@ -259,24 +227,21 @@ pub(crate) fn run(args: RunArgs, verbose: bool) -> u8 {
         ));
     }
     // Last: its closing lines (what was left behind, the summary) end the output.
-    reporters.push(ConsoleReporter::new(tokens.clone(), verbose));
+    reporters.push(ConsoleReporter::new(tokens.clone(), verbose > 0));
     let result = engine.run(planned, &mut reporters);
-    for e in &result.report_errors {
-        eprintln!("error: {e}");
-    }
     if !result.report_errors.is_empty() {
-        EXIT_USAGE
+        Err(CliError::Reports(result.report_errors))
     } else if result.summary.totals.failed > 0 {
-        EXIT_FAILED
+        Err(CliError::Failed)
     } else {
-        EXIT_OK
+        Ok(())
     }
 }
 
 /// Runs with more planned scenarios than this read each file again when it runs.
 const UNLOAD_ABOVE: usize = 200;
 
-fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) -> u8 {
+fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) {
     let masker = Masker::new(tokens.secrets());
     for p in planned {
         let Some(s) = p.scenario.model() else {
@@ -338,7 +303,6 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) -> 
         }
     }
     println!("\ndry run: nothing was sent ({{{{ name }}}} marks values captured from responses)");
-    EXIT_OK
 }
 
 /// Resolves what is known before any request: actors, target, run id, profile and

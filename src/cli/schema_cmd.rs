@@ -1,23 +1,17 @@
 use std::io::Read as _;
 
 use super::args::SchemaCommand;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::schema::{SchemaMode, SchemaRegistry};
+use super::error::{CliError, usage};
+use crate::schema::SchemaRegistry;
 
-pub(crate) fn schema(cmd: SchemaCommand) -> u8 {
-    let registry = match SchemaRegistry::builtin() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
+    let registry = SchemaRegistry::builtin().map_err(usage)?;
     match cmd {
         SchemaCommand::List => {
             for t in registry.type_names() {
                 println!("{t}");
             }
-            EXIT_OK
+            Ok(())
         }
         SchemaCommand::Validate {
             type_name,
@@ -26,37 +20,24 @@ pub(crate) fn schema(cmd: SchemaCommand) -> u8 {
         } => {
             let text = if file.as_os_str() == "-" {
                 let mut s = String::new();
-                if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-                    eprintln!("error: cannot read stdin: {e}");
-                    return EXIT_USAGE;
-                }
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| usage(format!("cannot read stdin: {e}")))?;
                 s
             } else {
-                match std::fs::read_to_string(&file) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("error: cannot read {}: {e}", file.display());
-                        return EXIT_USAGE;
-                    }
-                }
+                std::fs::read_to_string(&file)
+                    .map_err(|e| usage(format!("cannot read {}: {e}", file.display())))?
             };
             let value = match crate::judge::parse_json_strict(text.as_bytes()) {
                 Ok(v) => v,
                 Err(e) => {
+                    // Not JSON is a finding about the payload, not a usage error.
                     eprintln!("error: {}: not JSON: {e}", file.display());
-                    return EXIT_FAILED;
+                    return Err(CliError::Failed);
                 }
             };
-            let mode = if mode == "lenient" {
-                SchemaMode::Lenient
-            } else {
-                SchemaMode::Strict
-            };
-            match registry.validate(&type_name, &value, mode) {
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    EXIT_USAGE
-                }
+            match registry.validate(&type_name, &value, mode.into()) {
+                Err(e) => Err(usage(e)),
                 Ok(outcome) => {
                     for w in &outcome.warnings {
                         println!("warning: {w}");
@@ -66,10 +47,10 @@ pub(crate) fn schema(cmd: SchemaCommand) -> u8 {
                     }
                     if outcome.is_valid() {
                         println!("valid {type_name}");
-                        EXIT_OK
+                        Ok(())
                     } else {
                         println!("{} violation(s)", outcome.violations.len());
-                        EXIT_FAILED
+                        Err(CliError::Failed)
                     }
                 }
             }

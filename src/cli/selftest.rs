@@ -5,9 +5,9 @@
 use futures_util::StreamExt;
 
 use super::args::SelftestArgs;
+use super::error::{CliError, usage};
 use super::run::{load_all, parse_faults};
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::engine::{Collect, EngineBuilder, RunSummary, Target};
+use crate::engine::{Collect, EngineBuilder, EngineError, ReportError, RunSummary, Target};
 use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, Selection};
 use crate::report::{self, Masker};
@@ -27,28 +27,13 @@ pub struct FaultResult {
     pub killed_by: Vec<String>,
 }
 
-pub(crate) fn selftest(args: SelftestArgs) -> u8 {
-    let schemas = match SchemaRegistry::builtin() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let scenarios = match load_all(&args.scenarios, &schemas) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
+pub(crate) fn selftest(args: SelftestArgs) -> Result<(), CliError> {
+    let schemas = SchemaRegistry::builtin().map_err(usage)?;
+    let scenarios = load_all(&args.scenarios, &schemas)?;
     let faults: Vec<Fault> = if args.faults.is_empty() {
         Fault::ALL.to_vec()
     } else {
-        match parse_faults(&args.faults) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        }
+        parse_faults(&args.faults).map_err(usage)?
     };
     let jobs = args
         .jobs
@@ -58,17 +43,11 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
                 .unwrap_or(2)
         })
         .max(1);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(jobs.clamp(1, 16))
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_USAGE;
-        }
-    };
+        .map_err(EngineError::Runtime)?;
     let selection = Selection {
         tags: Vec::new(),
         skip_tags: args.skip_tags.clone(),
@@ -97,11 +76,10 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
             )
             .runtime(handle)
             .jobs(Some(jobs))
-            .build()
-            .map_err(|e| e.to_string())?;
+            .build()?;
             let mut failed = Collect::failures();
             let result = engine.run_async(planned, &mut failed).await;
-            Ok::<_, String>((result.summary, failed.outcomes))
+            Ok::<_, EngineError>((result.summary, failed.outcomes))
         }
     };
     println!(
@@ -110,13 +88,7 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
         faults.len()
     );
     let (clean, clean_failures): (RunSummary, Vec<std::sync::Arc<ScenarioOutcome>>) =
-        match runtime.block_on(suite(Vec::new())) {
-            Ok(o) => o,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
+        runtime.block_on(suite(Vec::new()))?;
     let totals = clean.totals;
     let clean_ok = totals.failed == 0;
     if clean_ok {
@@ -140,13 +112,7 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
             .collect(),
     );
     for (f, outcomes) in faults.iter().zip(runs) {
-        let failed = match outcomes {
-            Ok((_, failed)) => failed,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
+        let (_, failed) = outcomes?;
         let mut killed_by: Vec<String> = failed.iter().map(|o| o.stem.clone()).collect();
         killed_by.sort();
         let r = FaultResult {
@@ -160,17 +126,24 @@ pub(crate) fn selftest(args: SelftestArgs) -> u8 {
     let killed = results.iter().filter(|r| !r.killed_by.is_empty()).count();
     let survived = results.len() - killed;
     println!("\n{killed} killed, {survived} survived");
-    if let Some(path) = &args.json
-        && let Ok(text) = serde_json::to_string_pretty(&results)
-        && let Err(e) = std::fs::write(path, text)
-    {
-        eprintln!("error: cannot write {}: {e}", path.display());
-        return EXIT_USAGE;
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&results).map_err(|e| {
+            CliError::Reports(vec![ReportError::Render {
+                what: "JSON",
+                message: e.to_string(),
+            }])
+        })?;
+        std::fs::write(path, text).map_err(|source| {
+            CliError::Reports(vec![ReportError::Write {
+                path: path.clone(),
+                source,
+            }])
+        })?;
     }
     if clean_ok && survived == 0 {
-        EXIT_OK
+        Ok(())
     } else {
-        EXIT_FAILED
+        Err(CliError::Failed)
     }
 }
 

@@ -1,54 +1,34 @@
 use super::args::ServeArgs;
-use super::{EXIT_OK, EXIT_USAGE};
+use super::error::{CliError, usage};
 use crate::mock::{Fault, MockOptions};
 use crate::target::{Profile, bind_actors};
 
-pub(crate) fn serve(args: ServeArgs) -> u8 {
+pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
     if args.list_faults {
         for f in Fault::ALL {
             println!("{:<40} {}", f.name(), f.description());
         }
-        return EXIT_OK;
+        return Ok(());
     }
-    let faults = match super::run::parse_faults(&args.faults) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    let addr: std::net::SocketAddr = match args.addr.parse() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!(
-                "error: --addr `{}`: {e} (write IP:PORT, e.g. 127.0.0.1:8080)",
-                args.addr
-            );
-            return EXIT_USAGE;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let faults = super::run::parse_faults(&args.faults).map_err(usage)?;
+    let addr: std::net::SocketAddr = args.addr.parse().map_err(|e| {
+        usage(format!(
+            "--addr `{}`: {e} (write IP:PORT, e.g. 127.0.0.1:8080)",
+            args.addr
+        ))
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_USAGE;
-        }
-    };
+        .map_err(|e| usage(format!("cannot start the async runtime: {e}")))?;
     let opts = MockOptions {
         faults: faults.clone(),
         control: args.control,
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(addr).await {
-            Ok(l) => l,
-            Err(e) => {
-                eprintln!("error: cannot listen on {addr}: {e}");
-                return EXIT_USAGE;
-            }
-        };
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| usage(format!("cannot listen on {addr}: {e}")))?;
         let local = listener.local_addr().unwrap_or(addr);
         println!("tgconform mock listening on http://{local}/beta");
         if !faults.is_empty() {
@@ -71,12 +51,9 @@ pub(crate) fn serve(args: ServeArgs) -> u8 {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("error: the server stopped: {e}");
-                EXIT_USAGE
-            }
-        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| usage(format!("the server stopped: {e}")))
     })
 }
