@@ -151,7 +151,7 @@ fn junit_has_one_testcase_per_scenario_under_testsuites_testsuite() {
 fn the_json_report_has_the_documented_shape() {
     let r = run_reports("reports-json", &[]);
     let j = &r.json;
-    assert_eq!(j["version"], 1, "{j}");
+    assert_eq!(j["version"], 2, "{j}");
     assert_eq!(j["tool"], "tgconform");
     assert_eq!(j["target_kind"], "loopback");
     assert_eq!(j["schema_mode"], "strict");
@@ -167,6 +167,7 @@ fn the_json_report_has_the_documented_shape() {
     assert_eq!(step["status"], "failed");
     assert_eq!(step["phase"], "main");
     assert_eq!(step["actor"], "governing");
+    assert_eq!(step["checks"], json!([]));
     assert_eq!(step["span"], json!({"line": 4, "column": 5}));
     assert_eq!(step["exchange"]["method"], "GET");
     assert_eq!(step["exchange"]["status"], 200);

@@ -75,6 +75,31 @@ fn coverage_reaches_every_enum_member_but_the_sentinel() {
 }
 
 #[test]
+fn rule_coverage_counts_every_rule_a_passing_step_names() {
+    // Every scenario passes against the embedded mock, so the rules checked in the run
+    // are exactly the rules the suite's main steps name.
+    let mut named = std::collections::BTreeSet::new();
+    let dir = std::path::Path::new(SCENARIOS);
+    for f in tgconform::scenario::discover(dir).expect("the scenario folder is readable") {
+        let s = tgconform::scenario::load_file(&f, &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        for step in &s.steps {
+            named.extend(step.checks.iter().cloned());
+        }
+    }
+    let c = coverage_report("suite-coverage-rules");
+    let checked: std::collections::BTreeSet<String> = c["rules"]["rules"]
+        .as_array()
+        .expect("coverage.rules.rules")
+        .iter()
+        .filter(|r| r["checked_by"].as_array().is_some_and(|b| !b.is_empty()))
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(checked, named);
+    assert_eq!(c["rules"]["checked"], named.len());
+}
+
+#[test]
 fn selftest_kills_every_fault() {
     let (code, stdout, stderr) = tgconform(&["selftest", "--scenarios", SCENARIOS]);
     assert_eq!(code, 0, "--- stdout\n{stdout}\n--- stderr\n{stderr}");

@@ -1,14 +1,16 @@
-//! What a run exercised of the documented contract: operations × statuses and enum
-//! members seen on the wire.
+//! What a run exercised of the documented contract: the rules of the catalogue checked
+//! by a passing assertion (`rule_coverage`), operations × statuses seen on the wire, and
+//! enum members seen in responses that a schema check asserted.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::contract::{OPERATIONS, enums, find_operation};
+use super::rule_coverage::{RuleCoverage, RuleCoverageCollector, rule_coverage_table};
+use crate::contract::{OPERATIONS, enums, find_operation, rules};
 use crate::engine::{Event, ReportError, Reporter};
-use crate::runner::StepRecord;
+use crate::runner::{StepRecord, StepStatus};
 use crate::schema::SchemaRegistry;
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +41,10 @@ pub struct Coverage {
     pub properties_seen: BTreeMap<String, BTreeSet<String>>,
     /// Per type seen, the documented properties (from `schemas/`) never seen non-null.
     pub properties_not_seen: BTreeMap<String, BTreeSet<String>>,
+    /// The catalogue's rules checked by a passing assertion (absent only if the
+    /// built-in catalogue could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RuleCoverage>,
 }
 
 /// The enum member no conforming server sends (see `enum_members_total`).
@@ -50,6 +56,7 @@ pub struct CoverageCollector {
     statuses: BTreeMap<u8, BTreeSet<u16>>,
     enum_seen: BTreeMap<&'static str, BTreeSet<String>>,
     props: BTreeMap<String, BTreeSet<String>>,
+    rules: RuleCoverageCollector,
 }
 
 impl CoverageCollector {
@@ -73,16 +80,14 @@ impl CoverageCollector {
         }
         let entity = op.map(|o| o.name.split('.').next().unwrap_or(""));
         if let Some(body) = record.response.and_then(|r| r.json) {
-            collect_enums(body, entity, &mut self.enum_seen);
+            // An enum member counts when a response carried it and a passing schema
+            // check asserted it; what the scenario itself sent proves nothing.
+            if record.outcome.status == StepStatus::Passed && record.step.expect.schema.is_some() {
+                collect_enums(body, entity, &mut self.enum_seen);
+            }
             collect_props(body, &mut self.props);
         }
-        if let Some(req) = record
-            .request
-            .and_then(|r| r.body)
-            .and_then(|b| serde_json::from_slice::<Value>(b).ok())
-        {
-            collect_enums(&req, entity, &mut self.enum_seen);
-        }
+        self.rules.observe(record);
     }
 
     /// The coverage of everything observed.
@@ -145,6 +150,7 @@ impl CoverageCollector {
                 })
                 .collect(),
             properties_seen: self.props.clone(),
+            rules: rules::builtin().ok().map(|c| self.rules.coverage(c)),
         }
     }
 }
@@ -253,6 +259,10 @@ fn collect_props(v: &Value, props: &mut BTreeMap<String, BTreeSet<String>>) {
 /// The coverage as a console table.
 pub fn coverage_table(c: &Coverage) -> String {
     let mut out = String::from("Coverage of the documented contract\n\n");
+    if let Some(r) = &c.rules {
+        out.push_str(&rule_coverage_table(r));
+        out.push('\n');
+    }
     out.push_str(&format!(
         "Operations: {}/{} with their documented success status\n",
         c.operations_covered,
@@ -279,7 +289,7 @@ pub fn coverage_table(c: &Coverage) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nEnum members: {}/{} (without the unknownFutureValue sentinel)\n",
+        "\nEnum members: {}/{} seen in a response a schema check asserted (without the unknownFutureValue sentinel)\n",
         c.enum_members_covered, c.enum_members_total
     ));
     for e in &c.enums {

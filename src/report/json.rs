@@ -70,7 +70,7 @@ impl Reporter for JsonReporter {
                     None => ("", crate::target::TargetKind::Embedded, SchemaMode::Strict),
                 };
                 let rep = JsonReport {
-                    version: 1,
+                    version: 2,
                     tool: "tgconform",
                     tool_version: env!("CARGO_PKG_VERSION"),
                     target,

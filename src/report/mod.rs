@@ -10,12 +10,17 @@ mod coverage;
 mod github;
 mod json;
 mod junit;
+mod rule_coverage;
 
 pub use console::{ConsoleReporter, banner, render_outcome, summary_line};
 pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
 pub use github::{AnnotationsReporter, annotations};
 pub use json::{JsonReport, JsonReporter, json_report};
 pub use junit::{JunitReporter, junit_xml};
+pub use rule_coverage::{
+    EvidenceCounts, RuleCoverage, RuleCoverageCollector, RuleStatus, StepChecks, rule_coverage,
+    rule_coverage_table,
+};
 
 pub use crate::engine::Totals;
 use crate::runner::{ScenarioOutcome, StepStatus};

@@ -285,6 +285,7 @@ impl Runner {
             exchange: None,
             failures: Vec::new(),
             warnings: Vec::new(),
+            checks: step.checks.clone(),
         };
         let req = match self.build_request(step, state).await {
             Ok(r) => r,
@@ -694,6 +695,7 @@ fn skipped_step(step: &Step, reason: &str) -> StepOutcome {
         exchange: None,
         failures: Vec::new(),
         warnings: Vec::new(),
+        checks: step.checks.clone(),
     }
 }
 

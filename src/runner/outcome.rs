@@ -57,6 +57,8 @@ pub struct StepOutcome {
     pub exchange: Option<Exchange>,
     pub failures: Vec<Finding>,
     pub warnings: Vec<String>,
+    /// Ids of the catalogue rules the step's assertions check (`checks:`).
+    pub checks: Vec<String>,
 }
 
 /// A snapshotted step: what `snapshots/` records (before redaction).

@@ -328,6 +328,7 @@ mod tests {
             exchange: None,
             failures: vec![],
             warnings: vec![],
+            checks: vec![],
         });
         let masker = Masker::default();
         let enums = EnumVocabulary::default();
