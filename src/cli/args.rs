@@ -71,6 +71,14 @@ pub enum Command {
     ///
     /// Exit code 1 if a fault survives or if the clean mock fails a scenario.
     Selftest(SelftestArgs),
+    /// Review pending snapshot changes (`.snap.new`): show each diff, accept or reject.
+    ///
+    /// Examples:
+    ///   tgconform review                       # one by one: a(ccept), r(eject), s(kip)
+    ///   tgconform review --accept-all
+    ///   tgconform review --accept terminate-twice --reject settings-round-trip
+    ///   tgconform review --stale --delete-stale
+    Review(super::review::ReviewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +154,13 @@ pub struct RunArgs {
     /// Print every request the run would send, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// check: a snapshot difference fails (default); update: accept every difference;
+    /// new: record missing snapshots only. Default from INSTA_UPDATE (README, Snapshots).
+    #[arg(long, value_name = "MODE", value_parser = ["check", "update", "new"])]
+    pub snapshots: Option<String>,
+    /// Snapshot folder of this target (default: snapshots/, or snapshots/<profile name>/).
+    #[arg(long, value_name = "DIR")]
+    pub snapshot_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

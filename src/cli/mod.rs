@@ -2,6 +2,7 @@
 
 mod args;
 mod error;
+mod review;
 mod run;
 mod schema_cmd;
 mod selftest;
@@ -37,6 +38,7 @@ pub fn main() -> ExitCode {
         Command::Schema(cmd) => schema_cmd::schema(cmd),
         Command::List(args) => run::list(args),
         Command::Selftest(args) => selftest::selftest(args),
+        Command::Review(args) => review::review(args),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
