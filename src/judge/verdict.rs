@@ -35,6 +35,8 @@ pub enum FindingKind {
     Capture,
     Transport,
     Template,
+    /// The response differs from the stored snapshot (`tgconform run`, any target).
+    Snapshot,
 }
 
 /// One way a response deviates from what the step expects.

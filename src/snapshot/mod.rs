@@ -11,6 +11,7 @@
 //! The `cargo test` harness ([`assert_snapshot`]) and `tgconform run` ([`Snapshots`])
 //! share all of it, so both write the same files.
 
+mod check;
 mod diff;
 mod doc;
 mod policy;
@@ -20,6 +21,7 @@ mod store;
 
 use std::path::{Path, PathBuf};
 
+pub use check::{SnapshotCheck, Tally};
 pub use doc::{SnapshotDoc, SnapshotStep, document, redact};
 pub use policy::{Policy, Update};
 pub use render::{Header, Info, Recipe, Rendered, check_selector};

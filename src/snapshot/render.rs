@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::SnapshotError;
 use super::doc::{SnapshotDoc, document};
@@ -82,10 +83,14 @@ impl Recipe<'_> {
             return Ok(None);
         }
         let mut doc: SnapshotDoc = document(outcome);
-        if self.mode == SnapshotMode::Shape {
-            for s in &mut doc.steps {
+        for s in &mut doc.steps {
+            if self.mode == SnapshotMode::Shape {
                 s.body = shape(&s.body, self.enums);
             }
+            // Masked value by value, before the YAML is written: `***` put into YAML
+            // text afterwards could change its meaning (an unquoted `*` is an alias).
+            s.body = mask(&s.body, self.masker);
+            s.request = self.masker.mask(&s.request);
         }
         let mut settings = insta::Settings::new();
         settings.set_sort_maps(true);
@@ -134,6 +139,19 @@ impl Recipe<'_> {
                 insta::_macro_support::SerializationFormat::Yaml,
             )
         })
+    }
+}
+
+fn mask(v: &Value, masker: &Masker) -> Value {
+    match v {
+        Value::String(s) => Value::String(masker.mask(s)),
+        Value::Array(items) => Value::Array(items.iter().map(|i| mask(i, masker)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (masker.mask(k), mask(v, masker)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -300,7 +318,7 @@ mod tests {
             &[],
         );
         assert!(!r.body.contains("sekret-token-value"), "{}", r.body);
-        assert!(r.body.contains("Bearer ***"), "{}", r.body);
+        assert!(r.body.contains("echo: Bearer ***"), "{}", r.body);
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl fmt::Display for Mismatch {
                 self.snap.display(),
                 self.source,
                 if steps.is_empty() {
-                    "formatting only".to_string()
+                    "see the diff".to_string()
                 } else {
                     steps.join(", ")
                 }
@@ -460,7 +460,9 @@ impl fmt::Display for Stale {
 
 /// The steps of a body, name → the step's value (parsed back from YAML).
 fn parse_steps(body: &str) -> Option<Vec<(String, Value)>> {
-    let v: Value = serde_saphyr::from_str(body).ok()?;
+    let opts =
+        serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true };
+    let v: Value = serde_saphyr::from_str_with_options(body, opts).ok()?;
     let steps = v.get("steps")?.as_array()?;
     Some(
         steps
@@ -487,7 +489,9 @@ fn step_names(body: &str) -> Vec<String> {
 
 /// Which steps differ between two bodies (all of the new ones when there is no old one).
 fn step_changes(old: Option<&str>, new: &str) -> Vec<StepChange> {
-    let new_steps = parse_steps(new).unwrap_or_default();
+    let Some(new_steps) = parse_steps(new) else {
+        return Vec::new();
+    };
     let Some(old) = old else {
         return new_steps
             .into_iter()
