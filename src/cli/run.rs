@@ -1,4 +1,4 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::Env;
@@ -10,8 +10,9 @@ use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
     AnnotationsReporter, ConsoleReporter, CoverageReporter, JsonReporter, JunitReporter, Masker,
 };
-use crate::scenario::{self, LoadOptions};
+use crate::scenario::{self, LoadOptions, Scenario};
 use crate::schema::{SchemaMode, SchemaRegistry};
+use crate::snapshot::{self, SnapshotCheck, SnapshotReporter};
 use crate::target::{Profile, TargetKind, TokenCache, classify_url};
 
 /// Load every scenario of `dir`; `Err` holds every load error.
@@ -138,6 +139,8 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
         UNLOAD_ABOVE
     };
     let mut scenarios = load_checked(&args.scenarios, &schemas, light_above)?;
+    // Before any filter: a snapshot is stale only if no scenario file records it.
+    let snapshotted = snapshot_steps(&scenarios);
     if let Some(f) = &args.filter {
         scenarios.retain(|s| s.meta.stem.contains(f.as_str()));
         if scenarios.is_empty() {
@@ -183,6 +186,11 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
     for s in &profile.secrets {
         tokens.add_secret(s);
     }
+    let kind = match &target {
+        Target::Embedded(_) => TargetKind::Embedded,
+        Target::Url { kind, .. } => *kind,
+    };
+    let snapshots = Arc::new(snapshot_check(&args, &profile, kind, &schemas, &tokens)?);
     let engine = EngineBuilder::new(schemas.clone(), target)
         .jobs(args.jobs)
         .shuffle(args.shuffle)
@@ -191,6 +199,7 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
         .timeout(timeout)
         .max_body(args.max_body)
         .tokens(tokens.clone())
+        .check(snapshots.clone())
         .build()?;
     let selection = Selection {
         tags: args.tags.clone(),
@@ -226,6 +235,19 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
             args.coverage.then(|| schemas.clone()),
         ));
     }
+    let (stale, note) = match &snapshotted {
+        Some(steps) => match snapshots.snapshots().store.stale(steps) {
+            Ok(s) => (s, None),
+            Err(e) => (Vec::new(), Some(format!("stale snapshots not judged: {e}"))),
+        },
+        None => (
+            Vec::new(),
+            Some(
+                "stale snapshots not judged in a run this large: `tgconform review --stale`".into(),
+            ),
+        ),
+    };
+    reporters.push(SnapshotReporter::new(snapshots.clone(), stale, note));
     // Last: its closing lines (what was left behind, the summary) end the output.
     reporters.push(ConsoleReporter::new(tokens.clone(), verbose > 0));
     let result = engine.run(planned, &mut reporters);
@@ -236,6 +258,53 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
     } else {
         Ok(())
     }
+}
+
+/// Each scenario's stem and snapshotted steps; `None` when some models were not kept.
+fn snapshot_steps(scenarios: &[SuiteScenario]) -> Option<Vec<(String, Vec<String>)>> {
+    let models: Option<Vec<&Scenario>> = scenarios
+        .iter()
+        .map(|s| s.model().map(|m| m.as_ref()))
+        .collect();
+    models.map(|m| snapshot::snapshotted_steps(&m))
+}
+
+/// Snapshot comparison for this run: `--snapshots`/`INSTA_UPDATE`/`CI`, the target's
+/// folder, the profile's mode and redactions.
+fn snapshot_check(
+    args: &RunArgs,
+    profile: &Profile,
+    kind: TargetKind,
+    schemas: &SchemaRegistry,
+    tokens: &TokenCache,
+) -> Result<SnapshotCheck, CliError> {
+    let flag = match args
+        .snapshots
+        .as_deref()
+        .map(str::parse::<snapshot::Update>)
+    {
+        None => None,
+        Some(Ok(u)) => Some(u),
+        Some(Err(e)) => return Err(usage(e)),
+    };
+    let policy = snapshot::Policy::from_env(flag).map_err(usage)?;
+    let dir = snapshot::store_dir(
+        &args.scenarios,
+        args.profile.as_deref().map(|p| (p, profile)),
+        args.snapshot_dir.as_deref(),
+    );
+    let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    Ok(SnapshotCheck::new(
+        snapshot::Snapshots {
+            store: snapshot::Store::new(dir),
+            policy,
+            workspace,
+            profile: profile.clone(),
+            kind,
+            enums: snapshot::EnumVocabulary::from_schemas(schemas),
+        },
+        tokens.clone(),
+    ))
 }
 
 /// Runs with more planned scenarios than this read each file again when it runs.

@@ -119,6 +119,64 @@ fn fail(outcome: &mut ScenarioOutcome, step: Option<String>, message: String) {
     }
 }
 
+impl crate::engine::ScenarioCheck for SnapshotCheck {
+    fn check(&self, scenario: &Scenario, outcome: &mut ScenarioOutcome) {
+        self.check_outcome(scenario, outcome);
+    }
+}
+
+/// Prints what the snapshot comparisons of a run found, and stale snapshots, when the
+/// run finishes (before the console's closing line: push it before that reporter).
+pub struct SnapshotReporter {
+    check: std::sync::Arc<SnapshotCheck>,
+    stale: Vec<super::Stale>,
+    note: Option<String>,
+}
+
+impl SnapshotReporter {
+    /// `stale`: what [`Snapshots::stale`] found before the run; `note`: a line to print
+    /// instead when stale snapshots could not be judged.
+    pub fn new(
+        check: std::sync::Arc<SnapshotCheck>,
+        stale: Vec<super::Stale>,
+        note: Option<String>,
+    ) -> SnapshotReporter {
+        SnapshotReporter { check, stale, note }
+    }
+
+    /// The lines printed at the end of the run.
+    pub fn closing_lines(&self) -> Vec<String> {
+        let mut out = self.check.tally().summary();
+        if !self.stale.is_empty() {
+            out.push(format!(
+                "{} stale snapshot(s) in {}: `tgconform review --stale` lists them, `--delete-stale` deletes them",
+                self.stale.len(),
+                self.check.snapshots().store.dir().display()
+            ));
+            for s in &self.stale {
+                out.push(format!("  stale: {s}"));
+            }
+        }
+        out.extend(self.note.clone());
+        out
+    }
+}
+
+impl crate::engine::Reporter for SnapshotReporter {
+    fn write_event(
+        &mut self,
+        event: &crate::engine::Event<'_>,
+    ) -> Result<(), crate::engine::ReportError> {
+        if let crate::engine::Event::RunFinished(_) = event {
+            let lines = self.closing_lines();
+            if !lines.is_empty() {
+                println!("\n{}", lines.join("\n"));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Tally {
     /// The closing lines of a run (empty when no scenario snapshotted anything).
     pub fn summary(&self) -> Vec<String> {

@@ -21,7 +21,7 @@ mod store;
 
 use std::path::{Path, PathBuf};
 
-pub use check::{SnapshotCheck, Tally};
+pub use check::{SnapshotCheck, SnapshotReporter, Tally};
 pub use doc::{SnapshotDoc, SnapshotStep, document, redact};
 pub use policy::{Policy, Update};
 pub use render::{Header, Info, Recipe, Rendered, check_selector};
