@@ -249,6 +249,7 @@ mod tests {
                 exchange: None,
                 failures: vec![],
                 warnings: vec![],
+                checks: vec![],
             }],
             warnings: vec![],
             leftovers: vec![],
