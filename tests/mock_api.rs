@@ -1140,17 +1140,22 @@ async fn invitation_creation_refusals() {
             json!({"governingTenantId": x.g.tid, "governedTenantId": x.d.tid}),
             400,
         ),
-        (
-            "a tenant never seen (invitations off)",
-            json!({"governingTenantId": tenant("N").tid}),
-            403,
-        ),
         ("wrong type", json!({"governingTenantId": ["x"]}), 400),
     ];
     for (what, body, want) in cases {
         let r = api.post(&x.dt, &p("/governanceInvitations"), body).await;
         assert_eq!(r.status, want, "{what}: {:?}", r.json);
     }
+}
+
+#[tokio::test]
+async fn an_invitation_to_a_tenant_that_does_not_exist_is_404() {
+    let api = Api::start(&[]);
+    let x = pair();
+    let body = json!({"governingTenantId": tenant("Nobody").tid});
+    let r = api.post(&x.dt, &p("/governanceInvitations"), body).await;
+    assert_eq!(r.status, 404, "{:?}", r.json);
+    assert_eq!(r.str("/error/code"), "Request_ResourceNotFound");
 }
 
 #[tokio::test]
@@ -1338,6 +1343,120 @@ async fn template_validation() {
         )
         .await;
     assert_eq!(r.status, 400, "a null displayName");
+}
+
+#[tokio::test]
+async fn binding_the_default_template_before_it_is_configured_is_400() {
+    let api = Api::start(&[]);
+    let x = pair();
+    enable_invitations(&api, &x.gt).await;
+    assert_eq!(invite(&api, &x).await.status, 201);
+    let r = request(&api, &x, "default").await;
+    assert_eq!(r.status, 400, "{:?}", r.json);
+    let roles = json!([{"roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451"}], "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}}]);
+    let u = api
+        .patch(
+            &x.gt,
+            &p("/governancePolicyTemplates/default"),
+            json!({"delegatedAdministrationRoleAssignments": roles}),
+        )
+        .await;
+    assert_eq!(u.status, 200, "{:?}", u.json);
+    let r = request(&api, &x, "default").await;
+    assert_eq!(r.status, 201, "configured now: {:?}", r.json);
+    assert_eq!(r.str("/policySnapshot/policyId"), "default");
+}
+
+#[tokio::test]
+async fn the_server_fills_group_display_name_in_templates_and_snapshots() {
+    let api = Api::start(&[]);
+    let x = pair();
+    let mut body = template_body("named groups");
+    body["delegatedAdministrationRoleAssignments"][0]["group"] =
+        json!({"id": "abcdef01-5555-6666-7777-aaaaaaaaaaaa"});
+    let t = api
+        .post(&x.gt, &p("/governancePolicyTemplates"), body)
+        .await;
+    assert_eq!(t.status, 201, "{:?}", t.json);
+    let name = "Group abcdef01";
+    assert_eq!(
+        t.str("/delegatedAdministrationRoleAssignments/0/groupDisplayName"),
+        name
+    );
+    enable_invitations(&api, &x.gt).await;
+    assert_eq!(invite(&api, &x).await.status, 201);
+    let r = request(&api, &x, &t.str("/id")).await;
+    assert_eq!(r.status, 201, "{:?}", r.json);
+    let snap = &r.json["policySnapshot"]["delegatedAdministrationRoleAssignments"][0];
+    assert_eq!(snap["groupId"], "abcdef01-5555-6666-7777-aaaaaaaaaaaa");
+    assert_eq!(snap["groupDisplayName"], name);
+}
+
+/// Every template body the mock accepts is answered in the documented shape: each
+/// part of a complete body is left out, and set to null, in turn; each variant is
+/// either refused (400) or created with a body the response schema accepts.
+#[tokio::test]
+async fn every_accepted_template_body_answers_in_the_response_schema() {
+    fn leaves(v: &Value, at: String, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let here = format!("{at}/{k}");
+                    out.push(here.clone());
+                    leaves(x, here, out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    leaves(x, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn edit(v: &mut Value, pointer: &str, null: bool) {
+        let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+        if let Some(Value::Object(m)) = v.pointer_mut(parent) {
+            if null {
+                m.insert(key.to_string(), Value::Null);
+            } else {
+                m.remove(key);
+            }
+        }
+    }
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let full = template_body("variants");
+    let mut paths = Vec::new();
+    leaves(&full, String::new(), &mut paths);
+    let (mut accepted, mut refused) = (0, 0);
+    for path in &paths {
+        for null in [false, true] {
+            let mut body = full.clone();
+            edit(&mut body, path, null);
+            let r = api.post(&tok, &p("/governancePolicyTemplates"), body).await;
+            match r.status {
+                201 => {
+                    accepted += 1;
+                    let o = schemas()
+                        .validate("governancePolicyTemplate", &r.json, SchemaMode::Strict)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                    assert!(
+                        o.is_valid(),
+                        "{path} (null: {null}): {:?}\n{}",
+                        o.violations,
+                        r.json
+                    );
+                }
+                400 => refused += 1,
+                other => panic!("{path} (null: {null}): {other} {:?}", r.json),
+            }
+        }
+    }
+    assert!(
+        accepted > 0 && refused > 0,
+        "accepted {accepted}, refused {refused}"
+    );
 }
 
 #[tokio::test]
@@ -1650,6 +1769,125 @@ async fn filter_orderby_and_select_on_requests() {
     );
 }
 
+#[tokio::test]
+async fn filter_compares_date_times_as_instants() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let mut created = Vec::new();
+    for name in ["first", "second"] {
+        assert_eq!(advance(&api, Some(&tok), "P1D").await.status, 200);
+        let r = api
+            .post(&tok, &p("/governancePolicyTemplates"), template_body(name))
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.json);
+        created.push(r.str("/createdDateTime"));
+    }
+    let names = |r: &Resp| -> Vec<String> {
+        r.json["value"]
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .filter_map(|t| t["displayName"].as_str().map(str::to_string))
+                    .filter(|n| n == "first" || n == "second")
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let first = &created[0];
+    // The same instant as `first`, two hours ahead and with fewer fractional digits.
+    let shifted = chrono::DateTime::parse_from_rfc3339(first)
+        .map(|t| {
+            let offset = chrono::FixedOffset::east_opt(7200).unwrap_or(*t.offset());
+            t.with_timezone(&offset)
+                .to_rfc3339_opts(chrono::SecondsFormat::Nanos, false)
+        })
+        .unwrap_or_default();
+    let cases = [
+        ("ge", first.clone(), vec!["first", "second"]),
+        ("gt", first.clone(), vec!["second"]),
+        ("le", first.clone(), vec!["first"]),
+        ("lt", first.clone(), vec![]),
+        ("eq", shifted.clone(), vec!["first"]),
+        ("ne", shifted, vec!["second"]),
+    ];
+    for (op, at, want) in cases {
+        let query = format!("$filter=createdDateTime {op} {at}")
+            .replace(' ', "%20")
+            .replace('+', "%2B");
+        let r = api
+            .get(&tok, &p(&format!("/governancePolicyTemplates?{query}")))
+            .await;
+        assert_eq!(r.status, 200, "{op} {at}: {:?}", r.json);
+        assert_eq!(names(&r), want, "{op} {at}");
+    }
+}
+
+/// (collection, date-time property): every documented one takes every comparison.
+#[tokio::test]
+async fn filter_takes_every_documented_date_time_property() {
+    let api = Api::start(&[]);
+    let (x, _, _, _) = active(&api).await;
+    let cases = [
+        ("governanceRequests", "requestDateTime"),
+        ("governanceRequests", "expirationDateTime"),
+        ("governanceInvitations", "createdDateTime"),
+        ("governanceInvitations", "expirationDateTime"),
+        ("governanceRelationships", "creationDateTime"),
+        ("governancePolicyTemplates", "createdDateTime"),
+        ("governancePolicyTemplates", "lastModifiedDateTime"),
+    ];
+    for (set, prop) in cases {
+        let all = api.get(&x.dt, &p(&format!("/{set}"))).await;
+        let n = all.json["value"].as_array().map(Vec::len);
+        assert!(n.is_some_and(|n| n > 0), "{set} is empty");
+        for (op, at, same) in [
+            ("ge", "2000-01-01T00:00:00Z", true),
+            ("lt", "2000-01-01T00:00:00Z", false),
+            ("le", "2999-01-01T00:00:00Z", true),
+            ("gt", "2999-01-01T00:00:00Z", false),
+            ("ne", "2000-01-01T00:00:00Z", true),
+            ("eq", "2000-01-01T00:00:00Z", false),
+        ] {
+            let r = api
+                .get(&x.dt, &p(&format!("/{set}?$filter={prop}%20{op}%20{at}")))
+                .await;
+            assert_eq!(r.status, 200, "{set} {prop} {op}: {:?}", r.json);
+            let got = r.json["value"].as_array().map(Vec::len);
+            assert_eq!(got, if same { n } else { Some(0) }, "{set} {prop} {op}");
+        }
+    }
+}
+
+/// (what, query, expected)
+#[tokio::test]
+async fn filter_refuses_operators_and_literals_of_the_wrong_type() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let cases = [
+        (
+            "a quoted date-time",
+            "createdDateTime%20ge%20'2026-01-01T00:00:00Z'",
+        ),
+        ("a date without a time", "createdDateTime%20ge%202026-01-01"),
+        ("null", "createdDateTime%20eq%20null"),
+        ("gt on a string", "displayName%20gt%20'a'"),
+        ("an unquoted string", "displayName%20eq%20a"),
+        (
+            "an unknown operator",
+            "createdDateTime%20after%202026-01-01T00:00:00Z",
+        ),
+    ];
+    for (what, filter) in cases {
+        let r = api
+            .get(
+                &tok,
+                &p(&format!("/governancePolicyTemplates?$filter={filter}")),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{what}: {:?}", r.json);
+    }
+}
+
 /// (what, path and query, expected)
 #[tokio::test]
 async fn unsupported_query_options_are_400() {
@@ -1762,6 +2000,23 @@ async fn malformed_bodies_are_refused() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status().as_u16(), 413);
+}
+
+#[tokio::test]
+async fn a_body_without_content_type_is_415() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let r = api
+        .http
+        .patch(format!("{}{}", api.mock.base_url(), p("/settings")))
+        .bearer_auth(&tok)
+        .body("{\"canReceiveInvitations\": true}")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status().as_u16(), 415);
+    let settings = api.get(&tok, &p("/settings")).await;
+    assert_eq!(settings.json["canReceiveInvitations"], false, "not applied");
 }
 
 #[tokio::test]

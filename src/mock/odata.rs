@@ -7,10 +7,14 @@
 //! parameters") is Graph's 400 `Request_UnsupportedQuery`, not silence. Query
 //! parameters without `$` are not OData options and are ignored, as Graph does.
 
+use std::cmp::Ordering;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use super::clock;
 use super::errors::GraphError;
 use super::faults::{Fault, FaultSet};
 
@@ -25,8 +29,11 @@ pub(crate) struct Shape {
     pub collection: &'static str,
     /// Properties `$select` may name.
     pub properties: &'static [&'static str],
-    /// String properties `$filter` (`eq`, `ne`) may name.
+    /// String properties `$filter` may compare with `eq` and `ne` (quoted literals).
     pub filterable: &'static [&'static str],
+    /// Date-time properties `$filter` may compare with `eq`, `ne`, `gt`, `ge`, `lt` and
+    /// `le` (unquoted RFC 3339 literals, compared as instants).
+    pub date_times: &'static [&'static str],
     /// Properties `$orderby` may name.
     pub orderable: &'static [&'static str],
     /// Enum-typed filterable properties and their members: a literal outside the
@@ -34,11 +41,70 @@ pub(crate) struct Shape {
     pub enums: &'static [(&'static str, &'static [&'static str])],
 }
 
+/// A `$filter` comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+}
+
+impl Cmp {
+    fn parse(word: &str) -> Option<Cmp> {
+        Some(match word.to_ascii_lowercase().as_str() {
+            "eq" => Cmp::Eq,
+            "ne" => Cmp::Ne,
+            "gt" => Cmp::Gt,
+            "ge" => Cmp::Ge,
+            "lt" => Cmp::Lt,
+            "le" => Cmp::Le,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Cmp::Eq => "eq",
+            Cmp::Ne => "ne",
+            Cmp::Gt => "gt",
+            Cmp::Ge => "ge",
+            Cmp::Lt => "lt",
+            Cmp::Le => "le",
+        }
+    }
+
+    fn holds(self, ord: Ordering) -> bool {
+        match self {
+            Cmp::Eq => ord == Ordering::Equal,
+            Cmp::Ne => ord != Ordering::Equal,
+            Cmp::Gt => ord == Ordering::Greater,
+            Cmp::Ge => ord != Ordering::Less,
+            Cmp::Lt => ord == Ordering::Less,
+            Cmp::Le => ord != Ordering::Greater,
+        }
+    }
+}
+
+/// The right-hand side of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Literal {
+    /// `'text'`
+    Str(String),
+    /// An unquoted RFC 3339 date-time (OData's DateTimeOffset literal).
+    Instant(DateTime<Utc>),
+    /// Any other unquoted word (`null`, `true`, `42`, a date without a time): no
+    /// property of these collections compares with it.
+    Other(String),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Clause {
     pub property: String,
-    pub negated: bool,
-    pub value: String,
+    pub op: Cmp,
+    pub value: Literal,
 }
 
 /// Parsed system query options of one request.
@@ -125,9 +191,11 @@ fn parse_top(value: &str) -> Result<usize, GraphError> {
     }
 }
 
-/// `$filter`: `prop eq 'x'` or `prop ne 'x'`, joined with `and`. Other operators,
-/// functions, `or`, `not` and parentheses are 400 (Graph says the same for filters a
-/// collection does not support).
+/// `$filter`: `property op literal` joined with `and`, where `op` is one of `eq`, `ne`,
+/// `gt`, `ge`, `lt`, `le` and the literal is a quoted string or an unquoted date-time
+/// (whether the property takes that operator and literal is checked against the
+/// collection's shape). Functions, `or`, `not` and parentheses are 400 (Graph says the
+/// same for filters a collection does not support).
 fn parse_filter(text: &str) -> Result<Vec<Clause>, GraphError> {
     let unsupported = |why: &str| {
         GraphError::unsupported_query(format!("Unsupported or invalid $filter '{text}': {why}."))
@@ -136,22 +204,26 @@ fn parse_filter(text: &str) -> Result<Vec<Clause>, GraphError> {
     let mut clauses = Vec::new();
     let mut i = 0;
     loop {
-        let (Some(Token::Word(prop)), Some(Token::Word(op)), Some(Token::Str(value))) =
+        let (Some(Token::Word(prop)), Some(Token::Word(op)), Some(value)) =
             (tokens.get(i), tokens.get(i + 1), tokens.get(i + 2))
         else {
             return Err(unsupported(
-                "expected `property eq 'value'` or `property ne 'value'`",
+                "expected `property eq 'value'` (or ne, gt, ge, lt, le)",
             ));
         };
-        let negated = match op.to_ascii_lowercase().as_str() {
-            "eq" => false,
-            "ne" => true,
-            other => return Err(unsupported(&format!("operator '{other}' is not supported"))),
+        let op = Cmp::parse(op)
+            .ok_or_else(|| unsupported(&format!("operator '{op}' is not supported")))?;
+        let value = match value {
+            Token::Str(s) => Literal::Str(s.clone()),
+            Token::Word(w) => match clock::parse_instant(w) {
+                Some(t) => Literal::Instant(t),
+                None => Literal::Other(w.clone()),
+            },
         };
         clauses.push(Clause {
             property: prop.clone(),
-            negated,
-            value: value.clone(),
+            op,
+            value,
         });
         i += 3;
         match tokens.get(i) {
@@ -190,10 +262,10 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 }
             }
             out.push(Token::Str(s));
-        } else if c.is_alphanumeric() || c == '_' || c == '@' || c == '.' || c == '-' {
+        } else if is_word_char(c) {
             let mut w = String::new();
             while let Some(&ch) = chars.peek() {
-                if ch.is_alphanumeric() || ch == '_' || ch == '@' || ch == '.' || ch == '-' {
+                if is_word_char(ch) {
                     w.push(ch);
                     chars.next();
                 } else {
@@ -206,6 +278,11 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
         }
     }
     Ok(out)
+}
+
+/// Characters of names, operators and unquoted literals (`:` and `+` for date-times).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '-' | ':' | '+')
 }
 
 fn parse_orderby(text: &str) -> Result<Vec<(String, bool)>, GraphError> {
@@ -261,24 +338,7 @@ fn decode_skiptoken(token: &str) -> Result<usize, GraphError> {
 pub(crate) fn check(q: &Query, shape: &Shape) -> Result<(), GraphError> {
     if let Some((_, clauses)) = &q.filter {
         for c in clauses {
-            if !shape.filterable.contains(&c.property.as_str()) {
-                return Err(GraphError::unsupported_query(format!(
-                    "Filtering on property '{}' of {} is not supported; filterable: {}.",
-                    c.property,
-                    shape.collection,
-                    shape.filterable.join(", ")
-                )));
-            }
-            if let Some((_, members)) = shape.enums.iter().find(|(p, _)| *p == c.property)
-                && !members.contains(&c.value.as_str())
-            {
-                return Err(GraphError::bad_request(format!(
-                    "'{}' is not a member of the enumeration of property '{}'; members: {}.",
-                    c.value,
-                    c.property,
-                    members.join(", ")
-                )));
-            }
+            check_clause(c, shape)?;
         }
     }
     if let Some((_, keys)) = &q.orderby {
@@ -305,6 +365,55 @@ pub(crate) fn check(q: &Query, shape: &Shape) -> Result<(), GraphError> {
     Ok(())
 }
 
+/// One comparison against the shape: the property is filterable, the operator is one
+/// its type supports and the literal has its type (Graph: "A binary operator with
+/// incompatible types was detected").
+fn check_clause(c: &Clause, shape: &Shape) -> Result<(), GraphError> {
+    let p = c.property.as_str();
+    let incompatible = |what: &str| {
+        GraphError::bad_request(format!(
+            "A binary operator with incompatible types was detected: property '{p}' of {} is {what}.",
+            shape.collection
+        ))
+    };
+    if shape.date_times.contains(&p) {
+        return match c.value {
+            Literal::Instant(_) => Ok(()),
+            _ => Err(incompatible(
+                "an Edm.DateTimeOffset; compare it with an unquoted RFC 3339 date-time such as 2026-01-01T00:00:00Z",
+            )),
+        };
+    }
+    if !shape.filterable.contains(&p) {
+        let mut all: Vec<&str> = shape.filterable.to_vec();
+        all.extend_from_slice(shape.date_times);
+        return Err(GraphError::unsupported_query(format!(
+            "Filtering on property '{p}' of {} is not supported; filterable: {}.",
+            shape.collection,
+            all.join(", ")
+        )));
+    }
+    let Literal::Str(value) = &c.value else {
+        return Err(incompatible("a string; quote the literal ('value')"));
+    };
+    if !matches!(c.op, Cmp::Eq | Cmp::Ne) {
+        return Err(GraphError::unsupported_query(format!(
+            "Operator '{}' is not supported on property '{p}' of {}; use eq or ne.",
+            c.op.name(),
+            shape.collection
+        )));
+    }
+    if let Some((_, members)) = shape.enums.iter().find(|(e, _)| *e == p)
+        && !members.contains(&value.as_str())
+    {
+        return Err(GraphError::bad_request(format!(
+            "'{value}' is not a member of the enumeration of property '{p}'; members: {}.",
+            members.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 /// Everything the collection envelope needs besides the items.
 pub(crate) struct Page<'a> {
     pub query: &'a Query,
@@ -327,11 +436,11 @@ pub(crate) fn collection(mut items: Vec<Map<String, Value>>, page: &Page<'_>) ->
             for (k, desc) in keys {
                 let ord = compare(a.get(k), b.get(k));
                 let ord = if *desc { ord.reverse() } else { ord };
-                if ord != std::cmp::Ordering::Equal {
+                if ord != Ordering::Equal {
                     return ord;
                 }
             }
-            std::cmp::Ordering::Equal
+            Ordering::Equal
         });
     }
     let size = match q.top {
@@ -401,12 +510,23 @@ fn next_link(page: &Page<'_>, offset: usize, size: usize) -> String {
 }
 
 fn matches(item: &Map<String, Value>, c: &Clause) -> bool {
-    let equal = item.get(&c.property).and_then(Value::as_str) == Some(c.value.as_str());
-    equal != c.negated
+    let actual = item.get(&c.property).and_then(Value::as_str);
+    match (&c.value, actual) {
+        (Literal::Str(want), Some(got)) => c.op.holds(got.cmp(want.as_str())),
+        // The mock writes every timestamp with `Z`; one without a zone (the fault
+        // `date-without-zone`) is read as UTC, so the fault changes the text, not the set.
+        (Literal::Instant(want), Some(got)) => {
+            instant(got).is_some_and(|t| c.op.holds(t.cmp(want)))
+        }
+        _ => false,
+    }
 }
 
-fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
+fn instant(text: &str) -> Option<DateTime<Utc>> {
+    clock::parse_instant(text).or_else(|| clock::parse_instant(&format!("{text}Z")))
+}
+
+fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
     match (a, b) {
         (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
         (Some(Value::Number(x)), Some(Value::Number(y))) => x
@@ -483,6 +603,7 @@ mod tests {
         collection: "things",
         properties: &["id", "status", "name"],
         filterable: &["id", "status", "name"],
+        date_times: &["at"],
         orderable: &["id", "name"],
         enums: &[("status", &["pending", "accepted"])],
     };
@@ -490,7 +611,8 @@ mod tests {
     fn items(n: usize) -> Vec<Map<String, Value>> {
         (0..n)
             .map(|i| {
-                let v = json!({"@odata.type": "#t", "id": format!("{i:03}"), "status": if i % 2 == 0 { "pending" } else { "accepted" }, "name": format!("n{}", 9 - i % 10)});
+                let at = format!("2026-01-{:02}T12:00:00.0000000Z", i + 1);
+                let v = json!({"@odata.type": "#t", "id": format!("{i:03}"), "status": if i % 2 == 0 { "pending" } else { "accepted" }, "name": format!("n{}", 9 - i % 10), "at": at});
                 v.as_object().cloned().unwrap_or_default()
             })
             .collect()
@@ -561,6 +683,33 @@ mod tests {
     }
 
     #[test]
+    fn date_time_comparisons_compare_instants() {
+        let count = |raw: &str| {
+            run(raw, 5, FaultSet::default())["value"]
+                .as_array()
+                .map(Vec::len)
+        };
+        // Items are at 12:00 on 1–5 January.
+        assert_eq!(count("$filter=at ge 2026-01-03T12:00:00Z"), Some(3));
+        assert_eq!(count("$filter=at gt 2026-01-03T12:00:00Z"), Some(2));
+        assert_eq!(count("$filter=at le 2026-01-03T12:00:00Z"), Some(3));
+        assert_eq!(count("$filter=at lt 2026-01-03T12:00:00Z"), Some(2));
+        assert_eq!(count("$filter=at eq 2026-01-03T12:00:00Z"), Some(1));
+        assert_eq!(count("$filter=at ne 2026-01-03T12:00:00Z"), Some(4));
+        // Another offset and precision name the same instant.
+        assert_eq!(
+            count("$filter=at eq 2026-01-03T14:00:00.000%2B02:00"),
+            Some(1)
+        );
+        assert_eq!(
+            count(
+                "$filter=at gt 2026-01-01T00:00:00Z and at lt 2026-01-03T00:00:00Z and status eq 'pending'"
+            ),
+            Some(1)
+        );
+    }
+
+    #[test]
     fn orderby_desc_sorts() {
         let page = run("$orderby=id desc", 3, FaultSet::default());
         assert_eq!(page["value"][0]["id"], "002");
@@ -594,7 +743,7 @@ mod tests {
             "$skiptoken=garbage",
             "$filter=startswith(name,'x')",
             "$filter=status eq 'x' or id eq 'y'",
-            "$filter=status gt 'x'",
+            "$filter=status has 'x'",
             "$filter=status eq 'unclosed",
             "$orderby=id sideways",
             "$select=",
@@ -609,6 +758,11 @@ mod tests {
         for raw in [
             "$filter=nope eq 'x'",
             "$filter=status eq 'Pending'",
+            "$filter=status gt 'pending'",
+            "$filter=status eq pending",
+            "$filter=at ge '2026-01-01T00:00:00Z'",
+            "$filter=at ge 2026-01-01",
+            "$filter=at eq null",
             "$orderby=status",
             "$select=id,nope",
         ] {

@@ -82,6 +82,14 @@ pub(crate) struct Template {
 }
 
 impl Template {
+    /// Whether the template grants anything: at least one application or role
+    /// assignment. The system template `default` starts empty and "must be configured
+    /// before you can use it".
+    pub fn is_configured(&self) -> bool {
+        let some = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty());
+        some(&self.apps) || some(&self.assignments)
+    }
+
     /// The snapshot a request takes of this template: applications as they are, role
     /// assignments in the documented snapshot shape (`groupId` instead of `group`).
     pub fn snapshot(&self) -> Snapshot {
@@ -95,6 +103,10 @@ impl Template {
                         let mut m = Map::new();
                         if let Some(id) = a.pointer("/group/id") {
                             m.insert("groupId".into(), id.clone());
+                        }
+                        // Captured at snapshot time, as documented.
+                        if let Some(name) = a.get("groupDisplayName") {
+                            m.insert("groupDisplayName".into(), name.clone());
                         }
                         m.insert(
                             "roleTemplates".into(),
@@ -191,6 +203,12 @@ impl Tenant {
 
 /// `relationshipCreationType` of relationships made by secure tenant creation.
 pub(crate) const ADD_ON_TENANT: &str = "addOnTenant";
+
+/// The display name the mock gives a group: it has no directory of groups to read one
+/// from, so "Group" and the start of the id, as for tenants nobody named.
+pub(crate) fn group_display_name(group_id: &str) -> String {
+    format!("Group {}", group_id.chars().take(8).collect::<String>())
+}
 
 /// Display name of a tenant nobody named: "Tenant" and the start of its id.
 pub(crate) fn default_tenant_name(tid: &str) -> String {
@@ -479,6 +497,7 @@ fn sample_template(now: DateTime<Utc>) -> Template {
             }]
         }]),
         assignments: json!([{
+            "groupDisplayName": group_display_name("ffffffff-5555-6666-7777-aaaaaaaaaaaa"),
             "roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451", "name": "Global Reader"}],
             "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}
         }]),
@@ -733,6 +752,7 @@ mod tests {
             t.assignments[0]["roleTemplates"]
         );
         assert!(s.assignments[0].get("group").is_none());
+        assert_eq!(s.assignments[0]["groupDisplayName"], "Group ffffffff");
     }
 
     #[test]

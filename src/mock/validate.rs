@@ -11,24 +11,36 @@ use super::errors::GraphError;
 use super::faults::{Fault, FaultSet};
 use crate::contract;
 
-/// Parse a JSON object body. A `Content-Type` other than JSON is 415; an empty body,
-/// invalid JSON or a non-object is 400 (500 with the fault `invalid-json-500`).
+/// Parse a JSON object body. A body without `Content-Type` (required on every body,
+/// as documented) or with one other than JSON is 415; an empty body, invalid JSON or a
+/// non-object is 400 (500 with the fault `invalid-json-500`).
 pub(crate) fn parse_body(
     body: &[u8],
     content_type: Option<&str>,
     faults: FaultSet,
 ) -> Result<Map<String, Value>, GraphError> {
-    if let Some(ct) = content_type {
-        let media = ct.split(';').next().unwrap_or("").trim();
-        if !media.eq_ignore_ascii_case("application/json") {
+    let blank = body.iter().all(u8::is_ascii_whitespace);
+    match content_type {
+        Some(ct) => {
+            let media = ct.split(';').next().unwrap_or("").trim();
+            if !media.eq_ignore_ascii_case("application/json") {
+                return Err(GraphError::new(
+                    415,
+                    "UnsupportedMediaType",
+                    format!("Content-Type '{media}' is not supported; send application/json."),
+                ));
+            }
+        }
+        None if !blank => {
             return Err(GraphError::new(
                 415,
                 "UnsupportedMediaType",
-                format!("Content-Type '{media}' is not supported; send application/json."),
+                "The request has a body but no Content-Type; send Content-Type: application/json.",
             ));
         }
+        None => {}
     }
-    if body.iter().all(u8::is_ascii_whitespace) {
+    if blank {
         return Err(GraphError::bad_request(
             "The request body is empty; a JSON object is required.",
         ));
@@ -243,6 +255,11 @@ fn opt_string(
 }
 
 /// `multiTenantApplicationsToProvision[]`, normalised to the documented property order.
+///
+/// What the template's response schema requires is required here too (`appId`,
+/// `objectId`, `displayName`; a permission's `id`, `name`, `type`), so every template
+/// the mock accepts is answered in the documented shape; `requiredResourceAccesses`
+/// may be left out and is answered as `[]`.
 pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphError> {
     const KEY: &str = "multiTenantApplicationsToProvision";
     let mut out = Vec::new();
@@ -264,10 +281,14 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
             "appId".into(),
             Value::String(guid(required(app, "appId")?, "appId")?),
         );
-        if let Some(o) = app.get("objectId").filter(|v| !v.is_null()) {
-            m.insert("objectId".into(), Value::String(guid(o, "objectId")?));
-        }
-        opt_string(app, "displayName", &mut m)?;
+        m.insert(
+            "objectId".into(),
+            Value::String(guid(required(app, "objectId")?, "objectId")?),
+        );
+        m.insert(
+            "displayName".into(),
+            Value::String(required_string(app, "displayName")?.to_string()),
+        );
         let mut accesses = Vec::new();
         if let Some(list) = app.get("requiredResourceAccesses").filter(|v| !v.is_null()) {
             for (j, access) in array(list, "requiredResourceAccesses")?.iter().enumerate() {
@@ -289,7 +310,10 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
                     only_keys(p, &ppath, &["id", "name", "type"])?;
                     let mut pm = Map::new();
                     pm.insert("id".into(), Value::String(guid(required(p, "id")?, "id")?));
-                    opt_string(p, "name", &mut pm)?;
+                    pm.insert(
+                        "name".into(),
+                        Value::String(required_string(p, "name")?.to_string()),
+                    );
                     let ty = required(p, "type")?;
                     let ty = if faults.has(Fault::UnknownEnumAccepted) {
                         string(ty, "type")?.to_string()
@@ -313,7 +337,8 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
 
 /// `delegatedAdministrationRoleAssignments[]` with the group written inline as
 /// `{"id"}` (as documented) or as `group@odata.bind`; stored as inline `group`.
-/// `groupDisplayName` is read-only (server-filled) and refused.
+/// `groupDisplayName` is read-only: refused in the body, filled by the server when the
+/// template is saved.
 pub(crate) fn role_assignments(v: &Value) -> Result<Value, GraphError> {
     const KEY: &str = "delegatedAdministrationRoleAssignments";
     let mut out = Vec::new();
@@ -377,6 +402,10 @@ pub(crate) fn role_assignments(v: &Value) -> Result<Value, GraphError> {
             rts.push(Value::Object(rm));
         }
         let mut m = Map::new();
+        m.insert(
+            "groupDisplayName".into(),
+            Value::String(super::store::group_display_name(&group_id)),
+        );
         m.insert("roleTemplates".into(), Value::Array(rts));
         let mut g = Map::new();
         g.insert("id".into(), Value::String(group_id));
@@ -424,13 +453,14 @@ mod tests {
 
     #[test]
     fn bodies_that_are_not_json_objects_are_400() {
+        let json = Some("application/json");
         for (body, ct) in [
             (&b""[..], None),
             (b"   ", None),
-            (b"{\"a\": ", None),
-            (b"[1]", None),
-            (b"\"x\"", None),
-            (b"\xff", None),
+            (b"{\"a\": ", json),
+            (b"[1]", json),
+            (b"\"x\"", json),
+            (b"\xff", json),
         ] {
             assert_eq!(
                 parse_body(body, ct, none()).err().map(|e| e.status),
@@ -447,8 +477,22 @@ mod tests {
     }
 
     #[test]
+    fn a_body_without_content_type_is_415() {
+        let e = parse_body(b"{}", None, none()).err();
+        assert_eq!(
+            e.map(|e| (e.status, e.code)),
+            Some((415, "UnsupportedMediaType"))
+        );
+    }
+
+    #[test]
     fn invalid_json_is_500_only_with_the_fault() {
-        let e = parse_body(b"{", None, FaultSet::new(&[Fault::InvalidJson500])).err();
+        let e = parse_body(
+            b"{",
+            Some("application/json"),
+            FaultSet::new(&[Fault::InvalidJson500]),
+        )
+        .err();
         assert_eq!(e.map(|e| e.status), Some(500));
     }
 
@@ -499,7 +543,7 @@ mod tests {
 
     #[test]
     fn applications_are_validated_and_normalised() {
-        let ok = json!([{"displayName": "A", "appId": "66667777-aaaa-8888-bbbb-9999cccc0000",
+        let ok = json!([{"displayName": "A", "appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "objectId": "cccccccc-2222-3333-4444-dddddddddddd",
             "requiredResourceAccesses": [{"resourceAppId": "00000003-0000-0000-c000-000000000000",
               "permissions": [{"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "name": "User.Read", "type": "scope"}]}]}]);
         let out = applications(&ok, none()).unwrap_or_default();
@@ -508,14 +552,34 @@ mod tests {
             .as_object()
             .map(|m| m.keys().collect())
             .unwrap_or_default();
-        assert_eq!(keys, ["appId", "displayName", "requiredResourceAccesses"]);
+        assert_eq!(
+            keys,
+            [
+                "appId",
+                "objectId",
+                "displayName",
+                "requiredResourceAccesses"
+            ]
+        );
+        let app = |perm: Value| {
+            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "objectId": "cccccccc-2222-3333-4444-dddddddddddd", "displayName": "A",
+                "requiredResourceAccesses": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "permissions": [perm]}]}])
+        };
         let bad_cases = [
             json!({}),
             json!([1]),
-            json!([{"appId": "not-a-guid"}]),
-            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "extra": 1}]),
-            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "requiredResourceAccesses": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "permissions": [{"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "delegated"}]}]}]),
-            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "requiredResourceAccesses": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "permissions": [{"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "unknownFutureValue"}]}]}]),
+            json!([{"appId": "not-a-guid", "objectId": "cccccccc-2222-3333-4444-dddddddddddd", "displayName": "A"}]),
+            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "objectId": "cccccccc-2222-3333-4444-dddddddddddd", "displayName": "A", "extra": 1}]),
+            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "displayName": "A"}]),
+            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "objectId": null, "displayName": "A"}]),
+            json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "objectId": "cccccccc-2222-3333-4444-dddddddddddd"}]),
+            app(
+                json!({"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "name": "User.Read", "type": "delegated"}),
+            ),
+            app(
+                json!({"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "name": "User.Read", "type": "unknownFutureValue"}),
+            ),
+            app(json!({"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "scope"})),
         ];
         for bad in bad_cases {
             assert_eq!(
@@ -528,7 +592,7 @@ mod tests {
 
     #[test]
     fn unknown_permission_type_is_kept_with_the_fault() {
-        let v = json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "requiredResourceAccesses": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "permissions": [{"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "type": "delegated"}]}]}]);
+        let v = json!([{"appId": "66667777-aaaa-8888-bbbb-9999cccc0000", "objectId": "cccccccc-2222-3333-4444-dddddddddddd", "displayName": "A", "requiredResourceAccesses": [{"resourceAppId": "00000003-0000-0000-c000-000000000000", "permissions": [{"id": "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "name": "x", "type": "delegated"}]}]}]);
         let out =
             applications(&v, FaultSet::new(&[Fault::UnknownEnumAccepted])).unwrap_or_default();
         assert_eq!(

@@ -98,10 +98,7 @@ impl App {
             .tenants
             .get(&creator)
             .and_then(|t| t.template(contract::DEFAULT_TEMPLATE_ID))
-            .filter(|t| {
-                let empty = |v: &Value| v.as_array().is_none_or(Vec::is_empty);
-                !(empty(&t.apps) && empty(&t.assignments))
-            })
+            .filter(|t| t.is_configured())
             .map(store::Template::snapshot);
         let relationship = match snapshot {
             Some(snapshot) => {

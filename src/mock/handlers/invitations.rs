@@ -38,6 +38,7 @@ pub(super) const SHAPE: Shape = Shape {
         "governedTenantId",
         "governedTenantName",
     ],
+    date_times: &["createdDateTime", "expirationDateTime"],
     orderable: &[
         "id",
         "governingTenantId",
@@ -94,12 +95,14 @@ impl App {
         if governing == governed {
             return Err(GraphError::bad_request("A tenant cannot invite itself."));
         }
-        // A tenant the mock has never seen has the default setting: invitations off.
-        let accepts = store
-            .tenants
-            .get(&governing)
-            .is_some_and(|t| t.can_receive_invitations);
-        if !accepts && !f.has(Fault::InvitationsIgnoreSetting) {
+        // The mock knows the tenants that have called it (and add-on tenants); any other
+        // id names no tenant it could deliver the invitation to.
+        let Some(target) = store.tenants.get(&governing) else {
+            return Err(GraphError::not_found(format!(
+                "Tenant '{governing}' named by governingTenantId does not exist."
+            )));
+        };
+        if !target.can_receive_invitations && !f.has(Fault::InvitationsIgnoreSetting) {
             return Err(GraphError::forbidden(format!(
                 "Tenant '{governing}' does not accept governance invitations (its canReceiveInvitations setting is off)."
             )));

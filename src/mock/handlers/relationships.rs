@@ -31,6 +31,7 @@ pub(super) const SHAPE: Shape = Shape {
         "governedTenantId",
         "governedTenantName",
     ],
+    date_times: &["creationDateTime"],
     orderable: &[
         "id",
         "status",

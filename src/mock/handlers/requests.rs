@@ -45,6 +45,7 @@ pub(super) const SHAPE: Shape = Shape {
         "governedTenantId",
         "governedTenantName",
     ],
+    date_times: &["requestDateTime", "expirationDateTime"],
     orderable: &[
         "id",
         "status",
@@ -122,6 +123,14 @@ impl App {
             .get(&governing)
             .and_then(|t| t.template(&template_id))
         {
+            // "Must be configured before you can use it": the system template grants
+            // nothing until it names an application or a role assignment.
+            Some(t) if t.id == contract::DEFAULT_TEMPLATE_ID && !t.is_configured() => {
+                return Err(GraphError::bad_request(format!(
+                    "The default governance policy template is not configured; give it applications or role assignments (PATCH …/governancePolicyTemplates/{}) before binding it.",
+                    contract::DEFAULT_TEMPLATE_ID
+                )));
+            }
             Some(t) => t.snapshot(),
             None if f.has(Fault::BindUnknownTemplateAccepted) => Snapshot {
                 policy_id: template_id.clone(),

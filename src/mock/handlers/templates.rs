@@ -25,6 +25,7 @@ pub(super) const SHAPE: Shape = Shape {
         "delegatedAdministrationRoleAssignments",
     ],
     filterable: &["id", "displayName", "description", "version"],
+    date_times: &["createdDateTime", "lastModifiedDateTime"],
     orderable: &[
         "id",
         "displayName",
