@@ -46,8 +46,18 @@ impl SnapshotCheck {
         &self.snapshots
     }
 
+    /// What the comparisons found so far; paths sorted (scenarios finish in any order).
     pub fn tally(&self) -> Tally {
-        self.tally.lock().map(|t| t.clone()).unwrap_or_default()
+        let mut t = self.tally.lock().map(|t| t.clone()).unwrap_or_default();
+        for list in [
+            &mut t.recorded,
+            &mut t.updated,
+            &mut t.failed,
+            &mut t.pending,
+        ] {
+            list.sort();
+        }
+        t
     }
 
     /// Compare the snapshot of a finished scenario and record the result in `outcome`.
@@ -151,7 +161,7 @@ impl SnapshotReporter {
             out.push(format!(
                 "{} stale snapshot(s) in {}: `tgconform review --stale` lists them, `--delete-stale` deletes them",
                 self.stale.len(),
-                self.check.snapshots().store.dir().display()
+                super::store::shown(self.check.snapshots().store.dir())
             ));
             for s in &self.stale {
                 out.push(format!("  stale: {s}"));
@@ -192,10 +202,10 @@ impl Tally {
             self.failed.len()
         )];
         for p in &self.recorded {
-            out.push(format!("  recorded {}", p.display()));
+            out.push(format!("  recorded {}", super::store::shown(p)));
         }
         for p in &self.updated {
-            out.push(format!("  updated  {}", p.display()));
+            out.push(format!("  updated  {}", super::store::shown(p)));
         }
         if !self.pending.is_empty() {
             out.push(format!(

@@ -42,6 +42,15 @@ pub struct SnapshotStep {
 
 /// Build the redacted document for an outcome.
 pub fn document(outcome: &ScenarioOutcome) -> SnapshotDoc {
+    document_with(outcome, redact)
+}
+
+/// As [`document`], with each body turned into the snapshot's form by `body`
+/// (given the raw body and this run's known dynamic values, longest first).
+pub fn document_with(
+    outcome: &ScenarioOutcome,
+    body: impl Fn(&Value, &[(String, String)]) -> Value,
+) -> SnapshotDoc {
     let mut known: Vec<(String, String)> = outcome
         .dynamic_values
         .iter()
@@ -52,16 +61,20 @@ pub fn document(outcome: &ScenarioOutcome) -> SnapshotDoc {
     known.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
     SnapshotDoc {
         scenario: outcome.name.clone(),
-        steps: outcome.snapshot.iter().map(|e| step(e, &known)).collect(),
+        steps: outcome
+            .snapshot
+            .iter()
+            .map(|e| step(e, &body(&e.body, &known)))
+            .collect(),
     }
 }
 
-fn step(e: &SnapshotEntry, known: &[(String, String)]) -> SnapshotStep {
+fn step(e: &SnapshotEntry, body: &Value) -> SnapshotStep {
     SnapshotStep {
         step: e.step.clone(),
         request: format!("{} {}", e.method, e.path),
         status: e.status,
-        body: redact(&e.body, known),
+        body: body.clone(),
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::SnapshotError;
-use super::doc::{SnapshotDoc, document};
+use super::doc::{SnapshotDoc, document, document_with, redact};
 use super::shape::{EnumVocabulary, shape};
 use crate::report::Masker;
 use crate::runner::ScenarioOutcome;
@@ -82,11 +82,15 @@ impl Recipe<'_> {
         if outcome.snapshot.is_empty() {
             return Ok(None);
         }
-        let mut doc: SnapshotDoc = document(outcome);
+        // Shape works on the raw body (a redacted id would no longer look like a GUID);
+        // the values it keeps are redacted after it.
+        let mut doc: SnapshotDoc = match self.mode {
+            SnapshotMode::Value => document(outcome),
+            SnapshotMode::Shape => document_with(outcome, |body, known| {
+                redact(&shape(body, self.enums), known)
+            }),
+        };
         for s in &mut doc.steps {
-            if self.mode == SnapshotMode::Shape {
-                s.body = shape(&s.body, self.enums);
-            }
             // Masked value by value, before the YAML is written: `***` put into YAML
             // text afterwards could change its meaning (an unquoted `*` is an alias).
             s.body = mask(&s.body, self.masker);
@@ -331,6 +335,31 @@ mod tests {
         assert_eq!(r.header.info.mode, "shape");
         assert!(r.body.contains("n: \"[string]\""), "{}", r.body);
         assert!(r.body.contains("status: active"), "{}", r.body);
+    }
+
+    #[test]
+    fn shape_mode_types_known_ids_and_redacts_the_values_it_keeps() {
+        let id = "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb";
+        let mut o = outcome(json!({"tenantId": id, "@odata.id": format!("x/{id}")}));
+        o.dynamic_values
+            .push(("governing.tenantId".into(), id.into()));
+        let masker = Masker::default();
+        let enums = EnumVocabulary::default();
+        let r = Recipe {
+            mode: SnapshotMode::Shape,
+            redactions: &[],
+            masker: &masker,
+            enums: &enums,
+        }
+        .render(&scenario(), &o, Path::new("/repo"));
+        let body = r
+            .map(|r| r.map(|r| r.body).unwrap_or_default())
+            .unwrap_or_default();
+        assert!(body.contains("tenantId: \"[uuid]\""), "{body}");
+        assert!(
+            body.contains("\"@odata.id\": \"x/[governing.tenantId]\""),
+            "{body}"
+        );
     }
 
     #[test]

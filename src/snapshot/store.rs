@@ -80,7 +80,7 @@ impl fmt::Display for Mismatch {
             writeln!(
                 f,
                 "no stored snapshot {} for {}",
-                self.snap.display(),
+                shown(&self.snap),
                 self.source
             )?;
         } else {
@@ -88,7 +88,7 @@ impl fmt::Display for Mismatch {
             writeln!(
                 f,
                 "snapshot {} differs ({}): {}",
-                self.snap.display(),
+                shown(&self.snap),
                 self.source,
                 if steps.is_empty() {
                     "see the diff".to_string()
@@ -102,7 +102,7 @@ impl fmt::Display for Mismatch {
             Some(p) => write!(
                 f,
                 "pending: {} (accept it with `tgconform review` or `cargo insta review`)",
-                p.display()
+                shown(p)
             ),
             None => write!(
                 f,
@@ -110,6 +110,18 @@ impl fmt::Display for Mismatch {
             ),
         }
     }
+}
+
+/// A path as messages show it: relative to the current folder when it is under it
+/// (the `cargo test` harness works with absolute paths).
+pub(crate) fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// A stored file split into its header and body.
@@ -226,7 +238,7 @@ impl Store {
                 let diff = diff::render(
                     old_body.as_deref(),
                     &new_body,
-                    &format!("old snapshot ({})", snap.display()),
+                    &format!("old snapshot ({})", shown(&snap)),
                     "new results",
                 );
                 let written = if policy.write_pending {
@@ -365,8 +377,8 @@ impl Pending {
         let d = diff::render(
             old_body.as_deref(),
             &normalize(&new.body),
-            &format!("old snapshot ({})", self.snap.display()),
-            &format!("new results ({})", self.pending.display()),
+            &format!("old snapshot ({})", shown(&self.snap)),
+            &format!("new results ({})", shown(&self.pending)),
         );
         Ok(format!("{}{d}", crate::judge::printable(header)))
     }
@@ -435,19 +447,19 @@ impl fmt::Display for Stale {
             StaleReason::ScenarioGone => write!(
                 f,
                 "{}: no scenario `{}` any more",
-                self.path.display(),
+                shown(&self.path),
                 self.stem
             ),
             StaleReason::NothingSnapshotted => write!(
                 f,
                 "{}: scenario `{}` snapshots no step any more",
-                self.path.display(),
+                shown(&self.path),
                 self.stem
             ),
             StaleReason::StepsGone(steps) => write!(
                 f,
                 "{}: step(s) {} no longer snapshotted (rewritten by the next --snapshots update)",
-                self.path.display(),
+                shown(&self.path),
                 steps
                     .iter()
                     .map(|s| format!("`{s}`"))
