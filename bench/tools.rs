@@ -146,15 +146,7 @@ fn url_of(step: &Step, ctx: &Ctx) -> Res<String> {
 }
 
 fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~$".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    tgconform::text::encode_odata_query(s)
 }
 
 fn body_of(step: &Step, ctx: &Ctx) -> Res<Option<String>> {

@@ -180,3 +180,45 @@ fn an_unknown_schema_mode_is_a_usage_error_naming_the_modes() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("strict") && err.contains("lenient"), "{err}");
 }
+
+const QUERY_ON_A_PATH_WITH_A_QUERY: &str = r#"name: list pending
+actors: [governing]
+steps:
+  - name: list
+    as: governing
+    request:
+      method: GET
+      path: /directory/tenantGovernance/governanceRequests?$top=1
+      query:
+        $filter: "status eq 'pending'"
+    expect:
+      status: 200
+"#;
+
+/// The URL after the host, from a line holding `GET http://…`.
+fn sent_path(line: &str) -> Option<String> {
+    let url = line.split_whitespace().find(|w| w.starts_with("http://"))?;
+    let after_scheme = &url["http://".len()..];
+    Some(after_scheme[after_scheme.find('/')?..].to_string())
+}
+
+#[test]
+fn a_dry_run_prints_the_url_the_run_sends() {
+    let dir = scratch_dir("cli-dry-run-url");
+    write(&dir, "list.yaml", QUERY_ON_A_PATH_WITH_A_QUERY);
+    let dir_arg = dir.to_str().unwrap_or("");
+    let (code, dry, err) = tgconform(&["run", "--scenarios", dir_arg, "--dry-run"]);
+    assert_eq!(code, 0, "{dry}\n{err}");
+    let (code, run, err) = tgconform(&["-v", "run", "--scenarios", dir_arg]);
+    assert_eq!(code, 0, "{run}\n{err}");
+    let dry_path = dry.lines().find_map(sent_path);
+    let run_path = run.lines().find_map(sent_path);
+    assert_eq!(
+        dry_path.as_deref(),
+        Some(
+            "/beta/directory/tenantGovernance/governanceRequests?$top=1&$filter=status%20eq%20%27pending%27"
+        ),
+        "{dry}"
+    );
+    assert_eq!(dry_path, run_path, "{run}");
+}

@@ -12,7 +12,7 @@ use tgconform::engine::{Collect, EngineBuilder, Target};
 use tgconform::mock::MockOptions;
 use tgconform::plan::{Selection, SuiteScenario, plan_one};
 use tgconform::report::{Masker, render_outcome};
-use tgconform::runner::ScenarioStatus;
+use tgconform::runner::Status;
 use tgconform::scenario::{self, LoadOptions, Scenario};
 use tgconform::schema::SchemaRegistry;
 use tgconform::target::{Profile, TargetKind};
@@ -78,9 +78,9 @@ fn run_trial(path: &Path) -> Result<(), Failed> {
 
     let masker = Masker::new(engine.tokens().secrets());
     match &outcome.status {
-        ScenarioStatus::Passed => {}
-        ScenarioStatus::Failed => return Err(render_outcome(&outcome, &masker, false).into()),
-        ScenarioStatus::Skipped(reason) => {
+        Status::Passed => {}
+        Status::Failed => return Err(render_outcome(&outcome, &masker, false).into()),
+        Status::Skipped(reason) => {
             return Err(format!("skipped against the embedded mock: {reason}").into());
         }
     }

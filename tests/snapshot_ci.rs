@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use tgconform::runner::{ScenarioOutcome, ScenarioStatus, SnapshotEntry};
+use tgconform::runner::{ScenarioOutcome, SnapshotEntry, Status};
 use tgconform::scenario::{LoadOptions, load_str};
 
 const SCENARIO: &str = r#"name: snap
@@ -26,7 +26,7 @@ fn outcome(path: &Path, value: &str) -> ScenarioOutcome {
         name: "snap".into(),
         path: path.to_path_buf(),
         tags: vec![],
-        status: ScenarioStatus::Passed,
+        status: Status::Passed,
         duration: std::time::Duration::ZERO,
         steps: vec![],
         warnings: vec![],

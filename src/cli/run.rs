@@ -10,6 +10,7 @@ use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
     AnnotationsReporter, ConsoleReporter, CoverageReporter, JsonReporter, JunitReporter, Masker,
 };
+use crate::runner::{AuthPreview, preview};
 use crate::scenario::{self, LoadOptions, Scenario};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::snapshot::{self, SnapshotCheck, SnapshotReporter};
@@ -316,96 +317,33 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) {
         let Some(s) = p.scenario.model() else {
             continue;
         };
-        match &p.skip {
-            Some(reason) => println!("SKIP  scenario::{}  ({reason})", s.stem),
-            None => println!("scenario::{}", s.stem),
-        }
-        if p.skip.is_some() {
+        if let Some(reason) = &p.skip {
+            println!("SKIP  scenario::{}  ({reason})", s.stem);
             continue;
         }
-        let mut known = DryResolver {
-            planned: p,
-            base_url,
-            vars: p.profile_vars.clone(),
-        };
-        for (name, v) in &s.vars {
-            let value = v.render(&known).unwrap_or(serde_json::Value::Null);
-            known.vars.insert(name.clone(), value);
-        }
-        for step in s.all_steps() {
-            let actor = p.actors.get(&step.actor);
-            let auth = match (&step.request.auth, actor) {
-                (crate::scenario::Auth::None, _) => "no token".to_string(),
-                (crate::scenario::Auth::Bearer(_), _) => "Authorization: Bearer ***".to_string(),
-                (crate::scenario::Auth::Actor, Some(a)) => {
-                    format!("Authorization: Bearer *** (tenant {})", a.tenant_id)
+        println!("scenario::{}", s.stem);
+        for step in preview(s, p, base_url) {
+            let auth = match &step.auth {
+                AuthPreview::NoToken => "no token".to_string(),
+                AuthPreview::Literal => "Authorization: Bearer ***".to_string(),
+                AuthPreview::Actor { tenant_id } => {
+                    format!("Authorization: Bearer *** (tenant {tenant_id})")
                 }
-                (crate::scenario::Auth::Actor, None) => "no actor".to_string(),
+                AuthPreview::NoActor => "no actor".to_string(),
             };
-            let path = step.request.path.render(&known).unwrap_or_default();
-            let mut url = if path.starts_with("http://") || path.starts_with("https://") {
-                path
-            } else {
-                format!("{base_url}{path}")
-            };
-            for (i, (k, v)) in step.request.query.iter().enumerate() {
-                url.push(if i == 0 { '?' } else { '&' });
-                url.push_str(&format!("{k}={}", v.render(&known).unwrap_or_default()));
-            }
+            let url = step
+                .url
+                .unwrap_or_else(|e| format!("(cannot be built before the run: {e})"));
             println!(
                 "  {} {}  as {}  [{auth}]",
-                step.request.method,
+                step.method,
                 masker.mask(&url),
                 step.actor
             );
-            match &step.request.body {
-                Some(crate::scenario::Body::Json(t)) => {
-                    let body = t.render(&known).unwrap_or(serde_json::Value::Null);
-                    println!("    body: {}", masker.mask(&body.to_string()));
-                }
-                Some(crate::scenario::Body::Raw(t)) => {
-                    let body = t.render(&known).unwrap_or_default();
-                    println!("    body: {}", masker.mask(&body));
-                }
-                None => {}
+            if let Some(body) = &step.body {
+                println!("    body: {}", masker.mask(body));
             }
         }
     }
     println!("\ndry run: nothing was sent ({{{{ name }}}} marks values captured from responses)");
-}
-
-/// Resolves what is known before any request: actors, target, run id, profile and
-/// scenario variables. Captures are not known in a dry run and stay `{{ name }}`.
-struct DryResolver<'a> {
-    planned: &'a PlannedScenario,
-    base_url: &'a str,
-    vars: std::collections::BTreeMap<String, serde_json::Value>,
-}
-
-impl crate::scenario::Resolver for DryResolver<'_> {
-    fn resolve(&self, var: &crate::scenario::VarRef) -> Option<serde_json::Value> {
-        use crate::scenario::{ActorField, VarRef};
-        use serde_json::Value;
-        Some(match var {
-            VarRef::Var(n) => self
-                .vars
-                .get(n)
-                .cloned()
-                .unwrap_or_else(|| Value::String(format!("{{{{ {n} }}}}"))),
-            VarRef::Actor { actor, field } => {
-                let a = self.planned.actors.get(actor)?;
-                Value::String(match field {
-                    ActorField::TenantId => a.tenant_id.clone(),
-                    ActorField::TenantName => a.tenant_name.clone(),
-                })
-            }
-            VarRef::TargetBaseUrl => Value::String(self.base_url.to_string()),
-            VarRef::TargetOrigin => Value::String(
-                crate::runner::origin_of(self.base_url)
-                    .unwrap_or(self.base_url)
-                    .to_string(),
-            ),
-            VarRef::RunId => Value::String("dry-run".into()),
-        })
-    }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::plan::ScenarioMeta;
-use crate::runner::{InterruptReason, ScenarioOutcome, ScenarioStatus, StepRecord};
+use crate::runner::{InterruptReason, ScenarioOutcome, Status, StepRecord};
 use crate::schema::SchemaMode;
 use crate::target::TargetKind;
 
@@ -76,11 +76,11 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn add(&mut self, status: &ScenarioStatus) {
+    pub fn add(&mut self, status: &Status) {
         match status {
-            ScenarioStatus::Passed => self.passed += 1,
-            ScenarioStatus::Failed => self.failed += 1,
-            ScenarioStatus::Skipped(_) => self.skipped += 1,
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Skipped(_) => self.skipped += 1,
         }
     }
 

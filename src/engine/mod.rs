@@ -24,7 +24,7 @@ pub use event::{Collect, Event, ReportError, Reporter, Reporters, RunInfo, RunSu
 use crate::mock::{MockOptions, MockServer};
 use crate::plan::{self, PlannedScenario, ScenarioMeta, ScenarioSource};
 use crate::runner::{
-    HttpError, Interrupt, InterruptReason, RunConfig, Runner, ScenarioOutcome, ScenarioStatus,
+    HttpError, Interrupt, InterruptReason, RunConfig, Runner, ScenarioOutcome, Status,
     StepObserver, StepRecord,
 };
 use crate::scenario::Scenario;
@@ -374,7 +374,7 @@ impl Engine {
     }
 
     /// One planned scenario, from `ScenarioStarted` to `ScenarioFinished`.
-    async fn run_one(&self, index: usize, p: PlannedScenario, sink: &Sink<'_>) -> ScenarioStatus {
+    async fn run_one(&self, index: usize, p: PlannedScenario, sink: &Sink<'_>) -> Status {
         let meta = Arc::clone(&p.scenario.meta);
         sink.emit(&Event::ScenarioStarted {
             index,
@@ -456,7 +456,7 @@ impl Engine {
 /// A scenario that could not start counts as failed, with the reason as its warning.
 fn failed_before_start(meta: &ScenarioMeta, why: String) -> ScenarioOutcome {
     let mut o = ScenarioOutcome::skipped(meta, why.clone());
-    o.status = ScenarioStatus::Failed;
+    o.status = Status::Failed;
     o.warnings.push(why);
     o
 }

@@ -59,9 +59,9 @@ impl Reporter for Log {
                 scenario.stem,
                 record.step.name,
                 match &record.outcome.status {
-                    crate::runner::StepStatus::Passed => "passed".to_string(),
-                    crate::runner::StepStatus::Failed => "failed".to_string(),
-                    crate::runner::StepStatus::Skipped(r) => format!("skipped ({r})"),
+                    crate::runner::Status::Passed => "passed".to_string(),
+                    crate::runner::Status::Failed => "failed".to_string(),
+                    crate::runner::Status::Skipped(r) => format!("skipped ({r})"),
                 }
             ),
             Event::TeardownStarted {
@@ -73,9 +73,9 @@ impl Reporter for Log {
                 "finished {} {}",
                 outcome.stem,
                 match &outcome.status {
-                    ScenarioStatus::Passed => "passed".to_string(),
-                    ScenarioStatus::Failed => "failed".to_string(),
-                    ScenarioStatus::Skipped(r) => format!("skipped ({r})"),
+                    Status::Passed => "passed".to_string(),
+                    Status::Failed => "failed".to_string(),
+                    Status::Skipped(r) => format!("skipped ({r})"),
                 }
             ),
             Event::Interrupted { reason } => format!("interrupted {reason:?}"),
@@ -272,7 +272,7 @@ struct FailAll;
 
 impl ScenarioCheck for FailAll {
     fn check(&self, _scenario: &Scenario, outcome: &mut ScenarioOutcome) {
-        outcome.status = ScenarioStatus::Failed;
+        outcome.status = Status::Failed;
         outcome.warnings.push("failed by the check".into());
     }
 }

@@ -1,8 +1,9 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use super::verdict::{Finding, FindingKind, ResponseView, clip};
+use super::verdict::{Finding, FindingKind, ResponseView};
 use crate::scenario::{Assertion, Matcher, MatcherKind, Operand, Resolver, ValueTemplate};
+use crate::text::clip;
 
 fn show(v: &Value) -> String {
     clip(&v.to_string(), 200)
@@ -298,13 +299,13 @@ fn parse_time(v: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scenario::{Span, Template, VarRef};
     use serde_json::json;
 
-    /// A resolver that knows no variable (also used by the verdict tests).
-    pub(in crate::judge) struct NoVars;
+    /// A resolver that knows no variable (also used by the verdict and request tests).
+    pub(crate) struct NoVars;
     impl Resolver for NoVars {
         fn resolve(&self, _: &VarRef) -> Option<Value> {
             None

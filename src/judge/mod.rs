@@ -10,3 +10,7 @@ mod verdict;
 pub use body::{excerpt, parse_json_strict, printable};
 pub use matchers::check_assertion;
 pub use verdict::{Finding, FindingKind, ResponseView, Verdict, judge};
+
+/// A resolver that knows no variable, for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) use matchers::tests::NoVars;

@@ -4,6 +4,7 @@ use serde_json::Value;
 use super::matchers::check_assertion;
 use crate::scenario::{Expect, Resolver, Span};
 use crate::schema::{SchemaMode, SchemaRegistry};
+use crate::text::{clip, one_line};
 
 /// What the runner received, in the form the judge needs.
 #[derive(Debug, Clone)]
@@ -234,19 +235,6 @@ pub fn judge(
 pub fn is_json_content_type(ct: &str) -> bool {
     let media = ct.split(';').next().unwrap_or("").trim();
     media.eq_ignore_ascii_case("application/json")
-}
-
-/// White space (newlines included) collapsed to single spaces.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub(crate) fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() > max {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }
 
 #[cfg(test)]

@@ -583,15 +583,7 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
 
 /// Percent-encoding of one query component: everything but RFC 3986 unreserved.
 pub(crate) fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::text::encode_query_component(s)
 }
 
 #[cfg(test)]

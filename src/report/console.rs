@@ -3,9 +3,10 @@ use std::io::Write as _;
 
 use super::{Masker, Totals};
 use crate::engine::{Event, ReportError, Reporter, RunInfo};
-use crate::runner::{InterruptReason, ScenarioOutcome, ScenarioStatus, StepOutcome, StepStatus};
+use crate::runner::{InterruptReason, ScenarioOutcome, Status, StepOutcome};
 use crate::schema::SchemaMode;
 use crate::target::{TargetKind, TokenCache};
+use crate::text::one_line;
 
 /// The console: a banner on stderr, one line per scenario as it finishes (failures in
 /// detail), what teardown left behind, and the summary line. Keeps only leftovers.
@@ -101,7 +102,7 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
     let mut out = String::new();
     let ms = o.duration.as_millis();
     match &o.status {
-        ScenarioStatus::Passed => {
+        Status::Passed => {
             let _ = writeln!(
                 out,
                 "PASS  scenario::{}  ({} steps, {ms} ms)",
@@ -109,10 +110,10 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
                 o.steps.len()
             );
         }
-        ScenarioStatus::Skipped(reason) => {
+        Status::Skipped(reason) => {
             let _ = writeln!(out, "SKIP  scenario::{}  ({reason})", o.stem);
         }
-        ScenarioStatus::Failed => {
+        Status::Failed => {
             let _ = writeln!(
                 out,
                 "FAIL  scenario::{}  ({} steps, {ms} ms)  {}",
@@ -120,7 +121,7 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
                 o.steps.len(),
                 o.path.display()
             );
-            for s in o.steps.iter().filter(|s| s.status == StepStatus::Failed) {
+            for s in o.steps.iter().filter(|s| s.status == Status::Failed) {
                 render_failed_step(&mut out, o, s);
             }
             for l in &o.leftovers {
@@ -136,9 +137,9 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
     if verbose {
         for s in &o.steps {
             let tag = match &s.status {
-                StepStatus::Passed => "ok".to_string(),
-                StepStatus::Failed => "FAILED".to_string(),
-                StepStatus::Skipped(r) => format!("skipped: {r}"),
+                Status::Passed => "ok".to_string(),
+                Status::Failed => "FAILED".to_string(),
+                Status::Skipped(r) => format!("skipped: {r}"),
             };
             let ex = s
                 .exchange
@@ -214,10 +215,6 @@ fn render_failed_step(out: &mut String, o: &ScenarioOutcome, s: &StepOutcome) {
             let _ = writeln!(out, "    response body: {}", one_line(b));
         }
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `N passed, N failed, N skipped`.

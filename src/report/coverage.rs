@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::rule_coverage::{RuleCoverage, RuleCoverageCollector, rule_coverage_table};
 use crate::contract::{OPERATIONS, enums, find_operation, rules};
 use crate::engine::{Event, ReportError, Reporter};
-use crate::runner::{StepRecord, StepStatus};
+use crate::runner::{Status, StepRecord};
 use crate::schema::SchemaRegistry;
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,7 +82,7 @@ impl CoverageCollector {
         if let Some(body) = record.response.and_then(|r| r.json) {
             // An enum member counts when a response carried it and a passing schema
             // check asserted it; what the scenario itself sent proves nothing.
-            if record.outcome.status == StepStatus::Passed && record.step.expect.schema.is_some() {
+            if record.outcome.status == Status::Passed && record.step.expect.schema.is_some() {
                 collect_enums(body, entity, &mut self.enum_seen);
             }
             collect_props(body, &mut self.props);

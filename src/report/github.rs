@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use super::Masker;
 use crate::engine::{Event, ReportError, Reporter};
-use crate::runner::{ScenarioOutcome, StepStatus};
+use crate::runner::{ScenarioOutcome, Status};
 use crate::target::TokenCache;
 
 /// GitHub Actions annotations, printed when the run is over. Keeps failed outcomes.
@@ -41,7 +41,7 @@ impl Reporter for AnnotationsReporter {
 pub fn annotations(outcomes: &[Arc<ScenarioOutcome>], masker: &Masker) -> String {
     let mut out = String::new();
     for o in outcomes.iter().filter(|o| o.failed()) {
-        for s in o.steps.iter().filter(|s| s.status == StepStatus::Failed) {
+        for s in o.steps.iter().filter(|s| s.status == Status::Failed) {
             for f in &s.failures {
                 let msg = format!("scenario::{} step `{}`: {}", o.stem, s.name, f.message);
                 out.push_str(&format!(

@@ -5,7 +5,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::Masker;
 use crate::engine::{Event, ReportError, Reporter};
-use crate::runner::{ScenarioOutcome, ScenarioStatus, StepStatus};
+use crate::runner::{ScenarioOutcome, Status};
 use crate::target::TokenCache;
 
 /// `--junit FILE`: written when the run is over. Keeps every scenario's steps, and
@@ -58,13 +58,13 @@ pub fn junit_xml(outcomes: &[Arc<ScenarioOutcome>], masker: &Masker) -> Result<S
     let mut suite = TestSuite::new("tgconform");
     for o in outcomes {
         let status = match &o.status {
-            ScenarioStatus::Passed => TestCaseStatus::success(),
-            ScenarioStatus::Skipped(reason) => {
+            Status::Passed => TestCaseStatus::success(),
+            Status::Skipped(reason) => {
                 let mut s = TestCaseStatus::skipped();
                 s.set_message(masker.mask(reason));
                 s
             }
-            ScenarioStatus::Failed => {
+            Status::Failed => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let first = o.first_failure();
                 let msg = first
@@ -88,9 +88,9 @@ pub fn junit_xml(outcomes: &[Arc<ScenarioOutcome>], masker: &Masker) -> Result<S
             .iter()
             .map(|s| {
                 let st = match &s.status {
-                    StepStatus::Passed => "ok".into(),
-                    StepStatus::Failed => "FAILED".into(),
-                    StepStatus::Skipped(r) => format!("skipped ({r})"),
+                    Status::Passed => "ok".into(),
+                    Status::Failed => "FAILED".into(),
+                    Status::Skipped(r) => format!("skipped ({r})"),
                 };
                 format!("{} [{}]: {st}", s.name, s.actor)
             })

@@ -23,14 +23,14 @@ pub use rule_coverage::{
 };
 
 pub use crate::engine::Totals;
-use crate::runner::{ScenarioOutcome, StepStatus};
+use crate::runner::{ScenarioOutcome, Status};
 
 /// A copy of an outcome for reports that list steps but show bodies only of failed
 /// steps: no snapshot, no dynamic values, no bodies of passed or skipped steps.
 pub fn without_bodies(o: &ScenarioOutcome) -> ScenarioOutcome {
     let mut steps = o.steps.clone();
     for s in &mut steps {
-        if s.status != StepStatus::Failed
+        if s.status != Status::Failed
             && let Some(e) = &mut s.exchange
         {
             e.request_body = None;

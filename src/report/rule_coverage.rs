@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::contract::rules::{Catalogue, Evidence};
-use crate::runner::{StepRecord, StepStatus};
+use crate::runner::{Status, StepRecord};
 use crate::scenario::StepPhase;
 
 /// What rule coverage needs of one finished step.
@@ -28,7 +28,7 @@ impl<'a> StepChecks<'a> {
         StepChecks {
             scenario: &record.scenario.stem,
             checks: &record.step.checks,
-            passed: record.outcome.status == StepStatus::Passed
+            passed: record.outcome.status == Status::Passed
                 && record.step.phase == StepPhase::Main
                 && record.response.is_some(),
         }

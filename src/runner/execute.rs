@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -7,9 +6,8 @@ use serde_json::Value;
 use super::http::{HttpClient, HttpError, HttpFailure, HttpRequest, HttpResponse};
 use super::interrupt::Interrupt;
 use super::observe::{RequestRecord, ResponseRecord, StepObserver, StepRecord};
-use super::outcome::{
-    Exchange, ScenarioOutcome, ScenarioStatus, SnapshotEntry, StepOutcome, StepStatus,
-};
+use super::outcome::{Exchange, ScenarioOutcome, SnapshotEntry, Status, StepOutcome};
+use super::request;
 use super::state::RunState;
 use crate::judge::{Finding, FindingKind, ResponseView, Verdict, judge};
 use crate::plan::PlannedScenario;
@@ -117,31 +115,11 @@ impl Runner {
     ) -> ScenarioOutcome {
         let base_url = base_url.trim_end_matches('/');
         let started = Instant::now();
-        let mut state = RunState {
-            vars: HashMap::new(),
-            actors: &planned.actors,
-            base_url,
-            run_id: uuid::Uuid::new_v4().simple().to_string()[..8].to_string(),
-        };
+        let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+        let (mut state, mut warnings) = RunState::start(sc, planned, base_url, run_id, false);
+        let mut failed = !warnings.is_empty();
         let mut steps = Vec::new();
         let mut snapshot = Vec::new();
-        let mut warnings = Vec::new();
-        let mut failed = false;
-        for (name, tpl) in &sc.vars {
-            match tpl.render(&state) {
-                Ok(v) => {
-                    state.vars.insert(name.clone(), v);
-                }
-                Err(e) => {
-                    failed = true;
-                    warnings.push(format!("variable `{name}`: {e}"));
-                }
-            }
-        }
-        // Profile values override scenario defaults: this is how real tenants supply fixtures.
-        for (k, v) in &planned.profile_vars {
-            state.vars.insert(k.clone(), v.clone());
-        }
         let mut retry_budget = self.cfg.retry_after_budget;
         let skip = |step: &Step, reason: &str| {
             let out = skipped_step(step, reason);
@@ -187,7 +165,7 @@ impl Runner {
                     observer,
                 )
                 .await;
-            if out.status == StepStatus::Failed {
+            if out.status == Status::Failed {
                 failed = true;
             }
             steps.push(out);
@@ -214,7 +192,7 @@ impl Runner {
                     observer,
                 )
                 .await;
-            if out.status == StepStatus::Failed {
+            if out.status == Status::Failed {
                 failed = true;
                 let req = out
                     .exchange
@@ -252,9 +230,9 @@ impl Runner {
             path: sc.path.clone(),
             tags: sc.tags.clone(),
             status: if failed {
-                ScenarioStatus::Failed
+                Status::Failed
             } else {
-                ScenarioStatus::Passed
+                Status::Passed
             },
             duration: started.elapsed(),
             steps,
@@ -281,7 +259,7 @@ impl Runner {
             phase: step.phase,
             actor: step.actor.clone(),
             span: step.span,
-            status: StepStatus::Passed,
+            status: Status::Passed,
             exchange: None,
             failures: Vec::new(),
             warnings: Vec::new(),
@@ -291,7 +269,7 @@ impl Runner {
             Ok(r) => r,
             Err(f) => {
                 out.failures.push(f);
-                out.status = StepStatus::Failed;
+                out.status = Status::Failed;
                 observer.step_finished(&StepRecord {
                     scenario: sc,
                     step,
@@ -320,7 +298,7 @@ impl Runner {
                     step.request.span,
                     no.failure.error.to_string(),
                 ));
-                out.status = StepStatus::Failed;
+                out.status = Status::Failed;
                 observer.step_finished(&StepRecord {
                     scenario: sc,
                     step,
@@ -383,7 +361,7 @@ impl Runner {
         });
         out.warnings.extend(verdict.warnings);
         if !verdict.failures.is_empty() {
-            out.status = StepStatus::Failed;
+            out.status = Status::Failed;
         }
         out.failures = verdict.failures;
         observer.step_finished(&StepRecord {
@@ -614,49 +592,14 @@ impl Runner {
         let tfail = |m: String| Finding::new(FindingKind::Template, step.request.span, m);
         let method = reqwest::Method::from_bytes(step.request.method.as_bytes())
             .map_err(|e| tfail(e.to_string()))?;
-        let path = step.request.path.render(state).map_err(tfail)?;
-        let mut url = if path.starts_with("http://") || path.starts_with("https://") {
-            if !same_origin(&path, state.base_url) {
-                return Err(tfail(format!(
-                    "`{path}` is not on the target's origin; tokens are only sent to the target"
-                )));
-            }
-            path
-        } else {
-            format!("{}{}", state.base_url, path)
-        };
-        if !step.request.query.is_empty() {
-            let mut pairs = Vec::new();
-            for (k, v) in &step.request.query {
-                pairs.push(format!(
-                    "{}={}",
-                    encode(k),
-                    encode(&v.render(state).map_err(tfail)?)
-                ));
-            }
-            url.push(if url.contains('?') { '&' } else { '?' });
-            url.push_str(&pairs.join("&"));
+        let url = request::url_for(step, state, state.base_url).map_err(tfail)?;
+        if !request::same_origin(&url, state.base_url) {
+            return Err(tfail(format!(
+                "`{url}` is not on the target's origin; tokens are only sent to the target"
+            )));
         }
-        let mut headers = Vec::new();
-        for (k, v) in &step.request.headers {
-            headers.push((k.clone(), v.render(state).map_err(tfail)?));
-        }
-        let has = |h: &[(String, String)], n: &str| h.iter().any(|(k, _)| k == n);
-        let body = match &step.request.body {
-            None => None,
-            Some(Body::Json(t)) => {
-                if !has(&headers, "content-type") {
-                    headers.push(("content-type".into(), "application/json".into()));
-                }
-                Some(t.render(state).map_err(tfail)?.to_string().into_bytes())
-            }
-            Some(Body::Raw(t)) => {
-                if !has(&headers, "content-type") {
-                    headers.push(("content-type".into(), "application/json".into()));
-                }
-                Some(t.render(state).map_err(tfail)?.into_bytes())
-            }
-        };
+        let headers = request::headers_for(step, state).map_err(tfail)?;
+        let body = request::body_for(step, state).map_err(tfail)?;
         let bearer = match &step.request.auth {
             Auth::None => None,
             Auth::Bearer(t) => Some(t.render(state).map_err(tfail)?),
@@ -691,7 +634,7 @@ fn skipped_step(step: &Step, reason: &str) -> StepOutcome {
         phase: step.phase,
         actor: step.actor.clone(),
         span: step.span,
-        status: StepStatus::Skipped(reason.to_string()),
+        status: Status::Skipped(reason.to_string()),
         exchange: None,
         failures: Vec::new(),
         warnings: Vec::new(),
@@ -770,59 +713,4 @@ fn exchange_without_response(
 fn retry_after(resp: &HttpResponse) -> Option<Duration> {
     let v = header(resp, "retry-after")?;
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
-pub(crate) fn origin(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")? + 3;
-    let rest = &url[scheme_end..];
-    let end = rest
-        .find(['/', '?', '#'])
-        .map(|i| scheme_end + i)
-        .unwrap_or(url.len());
-    Some(&url[..end])
-}
-
-fn same_origin(a: &str, b: &str) -> bool {
-    matches!((origin(a), origin(b)), (Some(x), Some(y)) if x.eq_ignore_ascii_case(y))
-}
-
-/// Percent-encode a query component (RFC 3986 unreserved characters stay; `$` too,
-/// because OData system query options are written `$top`).
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~$".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn same_origin_compares_scheme_host_and_port() {
-        assert!(same_origin(
-            "http://127.0.0.1:8/beta/x?y",
-            "http://127.0.0.1:8/beta"
-        ));
-        assert!(!same_origin(
-            "http://127.0.0.1:9/beta/x",
-            "http://127.0.0.1:8/beta"
-        ));
-        assert!(!same_origin(
-            "https://evil.example/beta",
-            "http://127.0.0.1:8/beta"
-        ));
-    }
-
-    #[test]
-    fn query_encoding_keeps_odata_dollar_and_escapes_spaces_and_quotes() {
-        assert_eq!(encode("$filter"), "$filter");
-        assert_eq!(encode("status eq 'active'"), "status%20eq%20%27active%27");
-    }
 }

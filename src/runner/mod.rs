@@ -8,13 +8,13 @@ mod http;
 mod interrupt;
 mod observe;
 mod outcome;
+mod preview;
+mod request;
 mod state;
 
-pub(crate) use execute::origin as origin_of;
 pub use execute::{RunConfig, Runner};
 pub use http::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpError};
 pub use interrupt::{Interrupt, InterruptReason};
 pub use observe::{NoObserver, RequestRecord, ResponseRecord, StepObserver, StepRecord};
-pub use outcome::{
-    Exchange, ScenarioOutcome, ScenarioStatus, SnapshotEntry, StepOutcome, StepStatus,
-};
+pub use outcome::{Exchange, ScenarioOutcome, SnapshotEntry, Status, StepOutcome};
+pub use preview::{AuthPreview, StepPreview, preview};

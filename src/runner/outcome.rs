@@ -7,17 +7,10 @@ use serde_json::Value;
 use crate::judge::Finding;
 use crate::scenario::{Span, StepPhase};
 
+/// How a scenario or a step ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", content = "reason", rename_all = "lowercase")]
-pub enum ScenarioStatus {
-    Passed,
-    Failed,
-    Skipped(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", content = "reason", rename_all = "lowercase")]
-pub enum StepStatus {
+pub enum Status {
     Passed,
     Failed,
     Skipped(String),
@@ -53,7 +46,7 @@ pub struct StepOutcome {
     pub actor: String,
     pub span: Span,
     #[serde(flatten)]
-    pub status: StepStatus,
+    pub status: Status,
     pub exchange: Option<Exchange>,
     pub failures: Vec<Finding>,
     pub warnings: Vec<String>,
@@ -78,7 +71,7 @@ pub struct ScenarioOutcome {
     pub path: PathBuf,
     pub tags: Vec<String>,
     #[serde(flatten)]
-    pub status: ScenarioStatus,
+    pub status: Status,
     #[serde(serialize_with = "ser_ms")]
     pub duration: Duration,
     pub steps: Vec<StepOutcome>,
@@ -99,7 +92,7 @@ impl ScenarioOutcome {
             name: scenario.name.clone(),
             path: scenario.path.clone(),
             tags: scenario.tags.clone(),
-            status: ScenarioStatus::Skipped(reason.into()),
+            status: Status::Skipped(reason.into()),
             duration: Duration::ZERO,
             steps: Vec::new(),
             warnings: Vec::new(),
@@ -110,16 +103,16 @@ impl ScenarioOutcome {
     }
 
     pub fn passed(&self) -> bool {
-        self.status == ScenarioStatus::Passed
+        self.status == Status::Passed
     }
 
     pub fn failed(&self) -> bool {
-        self.status == ScenarioStatus::Failed
+        self.status == Status::Failed
     }
 
     /// The first failing step, for one-line summaries and annotations.
     pub fn first_failure(&self) -> Option<&StepOutcome> {
-        self.steps.iter().find(|s| s.status == StepStatus::Failed)
+        self.steps.iter().find(|s| s.status == Status::Failed)
     }
 }
 

@@ -1,50 +1,21 @@
 use std::time::Duration;
 
-/// Parse a duration written as ISO 8601 (`P14D`, `PT1M30S`, `P1DT2H`) or as a short
-/// form (`500ms`, `2s`, `5m`, `1h`, `3d`). Years and months are refused: their length
-/// is not fixed, and contract offsets are stated in days.
+/// Parse a duration written as ISO 8601 (`P14D`, `PT1M30S`, `P1DT2H`; the grammar of
+/// [`crate::text::parse_iso8601_duration`], which the mock's clock shares) or as a
+/// short form (`500ms`, `2s`, `5m`, `1h`, `3d`). Never negative.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty duration".into());
     }
-    if let Some(rest) = t.strip_prefix('P').or_else(|| t.strip_prefix('p')) {
-        return parse_iso(rest)
+    if t.starts_with(['P', 'p']) {
+        return crate::text::parse_iso8601_duration(t)
+            .ok()
+            .map(|d| d.magnitude)
             .ok_or_else(|| format!("`{text}` is not an ISO 8601 duration such as P14D or PT30S"));
     }
     parse_short(t)
         .ok_or_else(|| format!("`{text}` is not a duration such as 500ms, 2s, 5m, P14D or PT30S"))
-}
-
-fn parse_iso(rest: &str) -> Option<Duration> {
-    let mut secs: f64 = 0.0;
-    let mut in_time = false;
-    let mut num = String::new();
-    let mut any = false;
-    for c in rest.chars() {
-        match c {
-            'T' | 't' if !in_time && num.is_empty() => in_time = true,
-            '0'..='9' | '.' => num.push(c),
-            _ => {
-                let n: f64 = num.parse().ok()?;
-                num.clear();
-                let unit = match (in_time, c.to_ascii_uppercase()) {
-                    (false, 'W') => 7.0 * 86_400.0,
-                    (false, 'D') => 86_400.0,
-                    (true, 'H') => 3_600.0,
-                    (true, 'M') => 60.0,
-                    (true, 'S') => 1.0,
-                    _ => return None,
-                };
-                secs += n * unit;
-                any = true;
-            }
-        }
-    }
-    if !num.is_empty() || !any || !secs.is_finite() {
-        return None;
-    }
-    Duration::try_from_secs_f64(secs).ok()
 }
 
 fn parse_short(t: &str) -> Option<Duration> {
@@ -81,7 +52,7 @@ mod tests {
 
     #[test]
     fn months_and_garbage_are_refused() {
-        for bad in ["P1M", "P", "PT", "5", "abc", "", "P1Y", "-5s"] {
+        for bad in ["P1M", "P", "PT", "5", "abc", "", "P1Y", "-5s", "P1.5D"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

@@ -25,9 +25,6 @@ use serde_json::{Value, json};
 /// Base of every builtin schema's `$id`: `https://tgconform.dev/schemas/<type>.json`.
 pub const BASE_URI: &str = "https://tgconform.dev/schemas/";
 
-/// The `@odata.type` prefix of the namespace.
-pub const ODATA_TYPE_PREFIX: &str = "#microsoft.graph.tenantGovernanceServices.";
-
 /// Name of the collection envelope schema.
 pub const COLLECTION_TYPE: &str = "odataCollection";
 
@@ -459,7 +456,10 @@ impl SchemaRegistry {
     /// The type named by an `@odata.type` value of the namespace
     /// (`#microsoft.graph.tenantGovernanceServices.governanceRequest` → `governanceRequest`).
     pub fn type_for_odata_type(&self, odata_type: &str) -> Option<&str> {
-        let name = odata_type.strip_prefix(ODATA_TYPE_PREFIX)?;
+        let name = odata_type
+            .strip_prefix('#')?
+            .strip_prefix(crate::contract::NAMESPACE)?
+            .strip_prefix('.')?;
         self.inner
             .types
             .get_key_value(name)
@@ -510,7 +510,7 @@ impl SchemaRegistry {
                     } else if error.instance().is_array() {
                         error.masked_with("the array").to_string()
                     } else {
-                        clip(&error.to_string(), 300)
+                        crate::text::clip(&error.to_string(), 300)
                     };
                     outcome.violations.push(SchemaIssue {
                         instance_path,
@@ -581,15 +581,6 @@ fn short_schema_path(s: String) -> String {
 /// RFC 6901 escaping of one reference token.
 fn escape_pointer(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
-}
-
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(max).collect();
-    out.push('…');
-    out
 }
 
 /// What validation found.

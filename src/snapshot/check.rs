@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use super::{Comparison, Mismatch, Snapshots};
 use crate::judge::{Finding, FindingKind};
 use crate::report::Masker;
-use crate::runner::{ScenarioOutcome, ScenarioStatus, StepStatus};
+use crate::runner::{ScenarioOutcome, Status};
 use crate::scenario::Scenario;
 use crate::target::TokenCache;
 
@@ -64,7 +64,7 @@ impl SnapshotCheck {
     /// A scenario that failed before its snapshot was complete is not compared: its
     /// snapshot would differ for a reason the run already reports.
     pub fn check_outcome(&self, scenario: &Scenario, outcome: &mut ScenarioOutcome) {
-        if outcome.status != ScenarioStatus::Passed {
+        if outcome.status != Status::Passed {
             return;
         }
         let masker = Masker::new(self.tokens.secrets());
@@ -113,14 +113,14 @@ fn message(m: &Mismatch) -> String {
 }
 
 fn fail(outcome: &mut ScenarioOutcome, step: Option<String>, message: String) {
-    outcome.status = ScenarioStatus::Failed;
+    outcome.status = Status::Failed;
     let at = step
         .and_then(|n| outcome.steps.iter().position(|s| s.name == n))
         .or_else(|| outcome.steps.len().checked_sub(1));
     match at {
         Some(i) => {
             let s = &mut outcome.steps[i];
-            s.status = StepStatus::Failed;
+            s.status = Status::Failed;
             let span = s.span;
             s.failures
                 .push(Finding::new(FindingKind::Snapshot, span, message));
@@ -248,14 +248,14 @@ mod tests {
             name: s.name.clone(),
             path: s.path.clone(),
             tags: vec![],
-            status: ScenarioStatus::Passed,
+            status: Status::Passed,
             duration: std::time::Duration::ZERO,
             steps: vec![StepOutcome {
                 name: "read".into(),
                 phase: StepPhase::Main,
                 actor: "governing".into(),
                 span: s.steps[0].span,
-                status: StepStatus::Passed,
+                status: Status::Passed,
                 exchange: None,
                 failures: vec![],
                 warnings: vec![],
@@ -323,7 +323,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tgconform-check-f-{}", std::process::id()));
         let s = scenario();
         let mut o = outcome(&s, "x");
-        o.status = ScenarioStatus::Failed;
+        o.status = Status::Failed;
         let c = check(&dir, Update::Check);
         c.check_outcome(&s, &mut o);
         assert_eq!(c.tally(), Tally::default());

@@ -214,7 +214,7 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::{ScenarioStatus, SnapshotEntry};
+    use crate::runner::{SnapshotEntry, Status};
     use crate::scenario::{LoadOptions, load_str};
     use serde_json::json;
 
@@ -231,7 +231,7 @@ mod tests {
 
     fn outcome(body: serde_json::Value) -> ScenarioOutcome {
         let mut o = ScenarioOutcome::skipped(&crate::plan::ScenarioMeta::of(&scenario()), "");
-        o.status = ScenarioStatus::Passed;
+        o.status = Status::Passed;
         o.snapshot.push(SnapshotEntry {
             step: "read".into(),
             method: "GET".into(),
@@ -371,7 +371,7 @@ mod tests {
             phase: crate::scenario::StepPhase::Main,
             actor: "governing".into(),
             span: s.steps[0].span,
-            status: crate::runner::StepStatus::Passed,
+            status: crate::runner::Status::Passed,
             exchange: None,
             failures: vec![],
             warnings: vec![],
