@@ -79,7 +79,7 @@ impl fmt::Display for Mismatch {
         if self.missing {
             writeln!(
                 f,
-                "no stored snapshot {} for {}",
+                "no stored snapshot {} for {} (`--snapshots new` records missing ones)",
                 shown(&self.snap),
                 self.source
             )?;
