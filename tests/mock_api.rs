@@ -2448,6 +2448,15 @@ async fn obs_status(r: Resp) -> Obs {
     r.status.to_string()
 }
 
+/// The number of items of a list answer ("99" when it is not one).
+fn count(r: &Resp) -> Obs {
+    r.json["value"]
+        .as_array()
+        .map(Vec::len)
+        .unwrap_or(99)
+        .to_string()
+}
+
 mod probes {
     use super::*;
 
@@ -2644,6 +2653,96 @@ mod probes {
             .await,
         )
         .await
+    }
+    pub async fn outsider_decides(api: &Api) -> Obs {
+        let (_, _, _, req) = pending(api).await;
+        obs_status(decide(api, &admin(&tenant("O")), &req, "rejected").await).await
+    }
+    pub async fn outsider_lists_invitations(api: &Api) -> Obs {
+        pending(api).await;
+        let r = api
+            .get(&admin(&tenant("O")), &p("/governanceInvitations"))
+            .await;
+        count(&r)
+    }
+    pub async fn outsider_lists_relationships(api: &Api) -> Obs {
+        active(api).await;
+        let r = api
+            .get(&admin(&tenant("O")), &p("/governanceRelationships"))
+            .await;
+        count(&r)
+    }
+    pub async fn received_requests_listed(api: &Api) -> Obs {
+        let (x, _, _, _) = pending(api).await;
+        count(&api.get(&x.dt, &p("/governanceRequests")).await)
+    }
+    pub async fn received_invitations_listed(api: &Api) -> Obs {
+        let (x, _, _, _) = pending(api).await;
+        count(&api.get(&x.gt, &p("/governanceInvitations")).await)
+    }
+    pub async fn request_without_bind(api: &Api) -> Obs {
+        let x = pair();
+        enable_invitations(api, &x.gt).await;
+        invite(api, &x).await;
+        let body = json!({"governedTenantId": x.d.tid});
+        obs_status(api.post(&x.gt, &p("/governanceRequests"), body).await).await
+    }
+    pub async fn empty_request_patch(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        let path = p(&format!("/governanceRequests/{req}"));
+        obs_status(api.patch(&x.dt, &path, json!({})).await).await
+    }
+    pub async fn sentinel_status(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        obs_status(decide(api, &x.dt, &req, "unknownFutureValue").await).await
+    }
+    pub async fn accept_answer(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        decide(api, &x.dt, &req, "accepted").await.str("/status")
+    }
+    pub async fn reject_relationships(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        decide(api, &x.dt, &req, "rejected").await;
+        relationships(api, &x.dt).await.len().to_string()
+    }
+    pub async fn request_snapshot_frozen(api: &Api) -> Obs {
+        let (x, template, _, req) = pending(api).await;
+        let roles = json!([{"roleTemplates": [{"id": "62e90394-69f5-4237-9190-012177145e10", "name": "Global Administrator"}], "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}}]);
+        api.patch(
+            &x.gt,
+            &p(&format!("/governancePolicyTemplates/{template}")),
+            json!({"delegatedAdministrationRoleAssignments": roles}),
+        )
+        .await;
+        let r = api
+            .get(&x.dt, &p(&format!("/governanceRequests/{req}")))
+            .await;
+        r.json["policySnapshot"]["delegatedAdministrationRoleAssignments"][0]["roleTemplates"][0]["name"].to_string()
+    }
+    pub async fn rel_admin_creates_template(api: &Api) -> Obs {
+        let tok = rel_admin(&tenant("T"));
+        let body = template_body("by a relationship administrator");
+        obs_status(api.post(&tok, &p("/governancePolicyTemplates"), body).await).await
+    }
+    pub async fn related_enabled_at_first(api: &Api) -> Obs {
+        let r = api.get(&admin(&tenant("T")), &p("/settings")).await;
+        r.json["isRelatedTenantsEnabled"].to_string()
+    }
+    pub async fn enable_related_answer(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let path = p("/settings/enableRelatedTenants");
+        obs_status(api.send(Some(&tok), "POST", &path, Body::None).await).await
+    }
+    pub async fn refresh_answer(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let enable = p("/settings/enableRelatedTenants");
+        api.send(Some(&tok), "POST", &enable, Body::None).await;
+        let path = p("/relatedTenants/refresh");
+        obs_status(api.send(Some(&tok), "POST", &path, Body::None).await).await
+    }
+    pub async fn delete_unknown(api: &Api) -> Obs {
+        let path = p("/governancePolicyTemplates/00000000-0000-0000-0000-0000000f00f0");
+        obs_status(api.delete(&admin(&tenant("T")), &path).await).await
     }
     pub async fn outsider_lists_requests(api: &Api) -> Obs {
         pending(api).await;
@@ -3026,4 +3125,20 @@ fault_tests! {
     fault_top_ignored: TopIgnored => top;
     fault_skiptoken_ignored: SkiptokenIgnored => skiptoken;
     fault_filter_ignored: FilterIgnored => filter;
+    fault_outsider_can_decide_requests: OutsiderCanDecideRequests => outsider_decides;
+    fault_invitation_lists_ignore_party: InvitationListsIgnoreParty => outsider_lists_invitations;
+    fault_relationship_lists_ignore_party: RelationshipListsIgnoreParty => outsider_lists_relationships;
+    fault_requests_listed_for_sender_only: RequestsListedForSenderOnly => received_requests_listed;
+    fault_invitations_listed_for_sender_only: InvitationsListedForSenderOnly => received_invitations_listed;
+    fault_missing_bind_uses_default_template: MissingBindUsesDefaultTemplate => request_without_bind;
+    fault_empty_request_patch_ignored: EmptyRequestPatchIgnored => empty_request_patch;
+    fault_sentinel_status_ignored: SentinelStatusIgnored => sentinel_status;
+    fault_patch_response_shows_old_status: PatchResponseShowsOldStatus => accept_answer;
+    fault_reject_creates_relationship: RejectCreatesRelationship => reject_relationships;
+    fault_request_snapshot_not_frozen: RequestSnapshotNotFrozen => request_snapshot_frozen;
+    fault_relationship_admin_refused_on_writes: RelationshipAdminRefusedOnWrites => rel_admin_creates_template;
+    fault_related_tenants_reported_enabled: RelatedTenantsReportedEnabled => related_enabled_at_first;
+    fault_enable_related_tenants_returns_settings: EnableRelatedTenantsReturnsSettings => enable_related_answer;
+    fault_refresh_returns_202: RefreshReturns202 => refresh_answer;
+    fault_delete_unknown_is_204: DeleteUnknownIs204 => delete_unknown;
 }

@@ -145,12 +145,17 @@ pub(crate) fn authorize(
     }
     if !faults.has(Fault::MissingRoleAllowed) {
         // The fault lets PATCH governanceRequest (TG-WRITE) through with REL-WRITE roles.
-        let set = if op.id == OperationId::RequestUpdate
-            && faults.has(Fault::RelationshipAdminCanDecide)
-        {
-            RoleSet::RelWrite
-        } else {
-            op.roles
+        let set = match op.roles {
+            RoleSet::TgWrite
+                if op.id == OperationId::RequestUpdate
+                    && faults.has(Fault::RelationshipAdminCanDecide) =>
+            {
+                RoleSet::RelWrite
+            }
+            RoleSet::RelWrite if faults.has(Fault::RelationshipAdminRefusedOnWrites) => {
+                RoleSet::TgWrite
+            }
+            set => set,
         };
         let ids = set.role_ids();
         if !claims

@@ -64,6 +64,9 @@ faults! {
     RelationshipAdminCanDecide => "relationship-admin-can-decide-requests",
         "accepting or rejecting a request allows the Relationship Administrator (REL-WRITE instead of TG-WRITE)",
         "request-update-needs-tenant-governance-administrator";
+    RelationshipAdminRefusedOnWrites => "relationship-admin-refused-on-writes",
+        "operations open to the Relationship Administrator (REL-WRITE) allow only the Tenant Governance Administrator",
+        "request-update-needs-tenant-governance-administrator";
     AppOnlyCanWrite => "app-only-can-write",
         "app-only tokens are allowed on writes",
         "permissions-scopes-and-roles, app-only-reads";
@@ -95,6 +98,24 @@ faults! {
     BindUnknownTemplateAccepted => "bind-unknown-template-accepted",
         "a request binding a template that does not exist is created with an empty snapshot",
         "bind-unknown-template";
+    MissingBindUsesDefaultTemplate => "missing-bind-uses-default-template",
+        "a request without governancePolicyTemplate@odata.bind is created from the default template",
+        "bad-request-bodies";
+    EmptyRequestPatchIgnored => "empty-request-patch-ignored",
+        "a request PATCH without status answers 200 and changes nothing",
+        "bad-request-bodies";
+    SentinelStatusIgnored => "sentinel-status-ignored",
+        "a request PATCH to the sentinel unknownFutureValue answers 200 and changes nothing",
+        "request-status-values";
+    PatchResponseShowsOldStatus => "patch-response-shows-old-status",
+        "accepting a request answers 200 with the status it had before (pending), as the documented example's defect",
+        "handshake-governed-terminates";
+    RejectCreatesRelationship => "reject-creates-relationship",
+        "rejecting a request still establishes the relationship",
+        "request-rejected";
+    RequestSnapshotNotFrozen => "request-snapshot-not-frozen",
+        "a request shows the template's current content instead of the snapshot taken when it was sent",
+        "policy-snapshot-matches-template";
     // Invitations.
     InvitationExpiry31Days => "invitation-expiry-31-days",
         "invitations expire 31 days after createdDateTime instead of 30",
@@ -134,12 +155,27 @@ faults! {
     ThirdTenantSeesRequests => "third-tenant-sees-requests",
         "a tenant that is not party to a request can GET it (200 instead of 404)",
         "isolation-hides-existence, third-tenant-isolation";
+    OutsiderCanDecideRequests => "outsider-can-decide-requests",
+        "a tenant that is not party to a request can accept or reject it",
+        "third-tenant-isolation";
     NonPartyGets403 => "non-party-gets-403",
         "a tenant that is not party to an object gets 403 instead of 404, revealing that the id exists",
         "isolation-hides-existence";
     ListsIgnoreParty => "lists-ignore-party",
         "the request list shows every tenant's requests",
         "third-tenant-isolation";
+    InvitationListsIgnoreParty => "invitation-lists-ignore-party",
+        "the invitation list shows every tenant's invitations",
+        "third-tenant-isolation";
+    RelationshipListsIgnoreParty => "relationship-lists-ignore-party",
+        "the relationship list shows every tenant's relationships",
+        "third-tenant-isolation";
+    RequestsListedForSenderOnly => "requests-listed-for-sender-only",
+        "the request list shows a tenant only the requests it sent, not those it received",
+        "requests-list-and-filter";
+    InvitationsListedForSenderOnly => "invitations-listed-for-sender-only",
+        "the invitation list shows a tenant only the invitations it sent, not those it received",
+        "invitations-crud";
     UnknownIdIs400 => "unknown-id-is-400",
         "an unknown id is answered 400 instead of 404",
         "unknown-ids";
@@ -188,6 +224,15 @@ faults! {
     EnableRelatedTenantsNotIdempotent => "enable-related-tenants-not-idempotent",
         "calling enableRelatedTenants a second time is a 409",
         "related-tenants";
+    RelatedTenantsReportedEnabled => "related-tenants-reported-enabled",
+        "the settings say isRelatedTenantsEnabled true before enableRelatedTenants was called",
+        "related-tenants-before-enable";
+    EnableRelatedTenantsReturnsSettings => "enable-related-tenants-returns-settings",
+        "enableRelatedTenants answers 200 with the settings instead of 204",
+        "related-tenants";
+    RefreshReturns202 => "refresh-returns-202",
+        "relatedTenants/refresh answers 202 Accepted (a long-running operation) instead of 204",
+        "related-tenants";
     // Status codes.
     PatchReturns204 => "patch-returns-204",
         "PATCH answers 204 without a body (Graph's usual convention, not this API's)",
@@ -198,6 +243,9 @@ faults! {
     DeleteReturns200 => "delete-returns-200",
         "DELETE answers 200 with the deleted entity instead of 204",
         "invitations-crud";
+    DeleteUnknownIs204 => "delete-unknown-is-204",
+        "DELETE of an id that does not exist answers 204 (an idempotent delete) instead of 404",
+        "unknown-ids";
     // Envelope, headers and formats.
     MissingOdataContext => "missing-odata-context",
         "2xx JSON bodies carry no @odata.context",

@@ -547,8 +547,21 @@ impl Render<'_> {
         })
     }
 
+    /// With `fault` on, the template as it is now instead of the frozen snapshot.
+    fn live_snapshot(&self, fault: Fault, governing: &str, frozen: &Snapshot) -> Option<Snapshot> {
+        if !self.faults.has(fault) {
+            return None;
+        }
+        self.store
+            .tenants
+            .get(governing)
+            .and_then(|t| t.template(&frozen.policy_id))
+            .map(Template::snapshot)
+    }
+
     pub fn request(&self, r: &Request) -> Map<String, Value> {
         let (gn, dn) = self.names(&r.governing, &r.governed);
+        let live = self.live_snapshot(Fault::RequestSnapshotNotFrozen, &r.governing, &r.snapshot);
         let mut m = Map::with_capacity(11);
         m.insert("@odata.type".into(), self.odata_type("governanceRequest"));
         m.insert("id".into(), Value::String(r.id.clone()));
@@ -562,7 +575,10 @@ impl Render<'_> {
         m.insert("expirationDateTime".into(), self.time(r.expires));
         m.insert("requestDateTime".into(), self.time(r.requested));
         m.insert("status".into(), Value::from(r.status.as_str()));
-        m.insert("policySnapshot".into(), self.snapshot(&r.snapshot));
+        m.insert(
+            "policySnapshot".into(),
+            self.snapshot(live.as_ref().unwrap_or(&r.snapshot)),
+        );
         m
     }
 
@@ -593,18 +609,7 @@ impl Render<'_> {
         } else {
             r.status.as_str().to_string()
         };
-        // The fault reads the template as it is now instead of the frozen snapshot.
-        let live = self
-            .faults
-            .has(Fault::PolicySnapshotNotCopied)
-            .then(|| {
-                self.store
-                    .tenants
-                    .get(&r.governing)
-                    .and_then(|t| t.template(&r.snapshot.policy_id))
-                    .map(Template::snapshot)
-            })
-            .flatten();
+        let live = self.live_snapshot(Fault::PolicySnapshotNotCopied, &r.governing, &r.snapshot);
         let mut m = Map::new();
         m.insert(
             "@odata.type".into(),

@@ -66,9 +66,21 @@ impl App {
         store: &Store,
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
+        let f = self.faults;
         let r = self.render(store);
-        let items = tenant_ids(store, call.tid, |t| &t.invitations)
-            .filter_map(|id| store.invitations.get(id))
+        let found: Vec<&Invitation> = if f.has(Fault::InvitationListsIgnoreParty) {
+            let mut all: Vec<&Invitation> = store.invitations.values().collect();
+            all.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+            all
+        } else {
+            tenant_ids(store, call.tid, |t| &t.invitations)
+                .filter_map(|id| store.invitations.get(id))
+                .collect()
+        };
+        let sent_only = f.has(Fault::InvitationsListedForSenderOnly);
+        let items = found
+            .into_iter()
+            .filter(|x| !sent_only || x.governed == call.tid)
             .map(|x| r.invitation(x))
             .collect();
         Ok(self.collection(call, &SHAPE, items))
@@ -153,6 +165,9 @@ impl App {
         store: &mut Store,
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
+        if self.faults.has(Fault::DeleteUnknownIs204) && !store.invitations.contains_key(call.id) {
+            return Ok(Reply::no_content());
+        }
         let i = visible(
             store.invitations.get(call.id),
             "governance invitation",

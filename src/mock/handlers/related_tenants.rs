@@ -79,6 +79,13 @@ impl App {
         if let Some(t) = store.tenants.get_mut(call.tid) {
             t.last_refresh = Some(now);
         }
+        if self.faults.has(Fault::RefreshReturns202) {
+            return Ok(Reply {
+                status: 202,
+                body: None,
+                location: None,
+            });
+        }
         Ok(Reply::no_content())
     }
 

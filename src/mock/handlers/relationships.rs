@@ -6,7 +6,7 @@ use crate::contract::enums;
 use crate::mock::errors::GraphError;
 use crate::mock::faults::Fault;
 use crate::mock::odata::Shape;
-use crate::mock::store::{RelationshipStatus, Store};
+use crate::mock::store::{Relationship, RelationshipStatus, Store};
 use crate::mock::validate as v;
 
 pub(super) const SHAPE: Shape = Shape {
@@ -67,8 +67,17 @@ impl App {
     ) -> Result<Reply, GraphError> {
         let r = self.render(store);
         let hide_terminated = self.faults.has(Fault::TerminatedRelationshipsHidden);
-        let items = tenant_ids(store, call.tid, |t| &t.relationships)
-            .filter_map(|id| store.relationships.get(id))
+        let found: Vec<&Relationship> = if self.faults.has(Fault::RelationshipListsIgnoreParty) {
+            let mut all: Vec<&Relationship> = store.relationships.values().collect();
+            all.sort_by(|a, b| a.created.cmp(&b.created).then(a.id.cmp(&b.id)));
+            all
+        } else {
+            tenant_ids(store, call.tid, |t| &t.relationships)
+                .filter_map(|id| store.relationships.get(id))
+                .collect()
+        };
+        let items = found
+            .into_iter()
             .filter(|x| !(hide_terminated && x.status == RelationshipStatus::Terminated))
             .map(|x| r.relationship(x))
             .collect();

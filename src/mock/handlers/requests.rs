@@ -10,7 +10,7 @@ use crate::mock::errors::GraphError;
 use crate::mock::faults::{Fault, FaultSet};
 use crate::mock::odata::Shape;
 use crate::mock::store::{
-    Relationship, RelationshipStatus, Request, RequestStatus, Snapshot, Store,
+    Relationship, RelationshipStatus, Request, RequestStatus, Shared, Snapshot, Store,
 };
 use crate::mock::validate as v;
 
@@ -82,8 +82,10 @@ impl App {
             all.sort_by(|a, b| a.requested.cmp(&b.requested).then(a.id.cmp(&b.id)));
             all.into_iter().map(|x| r.request(x)).collect()
         } else {
+            let sent_only = self.faults.has(Fault::RequestsListedForSenderOnly);
             tenant_ids(store, call.tid, |t| &t.requests)
                 .filter_map(|id| store.requests.get(id))
+                .filter(|x| !sent_only || x.governing == call.tid)
                 .map(|x| r.request(x))
                 .collect()
         };
@@ -105,13 +107,18 @@ impl App {
             REQUEST_READ_ONLY,
         )?;
         let governed = v::tenant_id(v::required(&body, "governedTenantId")?, "governedTenantId")?;
-        let bind = v::required_string(&body, BIND)?;
-        let template_id = v::template_bind(bind).ok_or_else(|| {
-            GraphError::bad_request(format!(
-                "{BIND} '{bind}' is not the URL of a governance policy template \
-                 (…/directory/tenantGovernance/governancePolicyTemplates/{{id}})."
-            ))
-        })?;
+        let fallback = !body.contains_key(BIND) && f.has(Fault::MissingBindUsesDefaultTemplate);
+        let template_id = if fallback {
+            contract::DEFAULT_TEMPLATE_ID.to_string()
+        } else {
+            let bind = v::required_string(&body, BIND)?;
+            v::template_bind(bind).ok_or_else(|| {
+                GraphError::bad_request(format!(
+                    "{BIND} '{bind}' is not the URL of a governance policy template \
+                     (…/directory/tenantGovernance/governancePolicyTemplates/{{id}})."
+                ))
+            })?
+        };
         let governing = call.tid.to_string();
         if governed == governing {
             return Err(GraphError::bad_request(
@@ -125,7 +132,7 @@ impl App {
         {
             // "Must be configured before you can use it": the system template grants
             // nothing until it names an application or a role assignment.
-            Some(t) if t.id == contract::DEFAULT_TEMPLATE_ID && !t.is_configured() => {
+            Some(t) if t.id == contract::DEFAULT_TEMPLATE_ID && !t.is_configured() && !fallback => {
                 return Err(GraphError::bad_request(format!(
                     "The default governance policy template is not configured; give it applications or role assignments (PATCH …/governancePolicyTemplates/{}) before binding it.",
                     contract::DEFAULT_TEMPLATE_ID
@@ -220,6 +227,19 @@ impl App {
             &["status"],
             &without(REQUEST_READ_ONLY, "status"),
         )?;
+        let unchanged = |store: &Store| -> Result<Reply, GraphError> {
+            let r = visible(
+                store.requests.get(call.id),
+                "governance request",
+                call,
+                f,
+                false,
+            )?;
+            Ok(self.updated(call, "governanceRequests", self.render(store).request(r)))
+        };
+        if !body.contains_key("status") && f.has(Fault::EmptyRequestPatchIgnored) {
+            return unchanged(store);
+        }
         let target = v::enum_member(
             v::required(&body, "status")?,
             "status",
@@ -230,20 +250,25 @@ impl App {
         let target = match target {
             "accepted" => RequestStatus::Accepted,
             "rejected" => RequestStatus::Rejected,
+            "unknownFutureValue" if f.has(Fault::SentinelStatusIgnored) => return unchanged(store),
             other => {
                 return Err(GraphError::bad_request(format!(
                     "status cannot be set to '{other}'; a request is decided with 'accepted' or 'rejected'."
                 )));
             }
         };
+        let outsider = f.has(Fault::OutsiderCanDecideRequests);
         let r = visible(
             store.requests.get(call.id),
             "governance request",
             call,
             f,
-            false,
+            outsider,
         )?;
-        if r.governed != call.tid && !f.has(Fault::GoverningCanAccept) {
+        let may_decide = r.governed == call.tid
+            || f.has(Fault::GoverningCanAccept)
+            || (outsider && !r.is_party(call.tid));
+        if !may_decide {
             return Err(GraphError::forbidden(
                 "Only the governed tenant can accept or reject a governance request.",
             ));
@@ -276,11 +301,19 @@ impl App {
         }
         let (governing, governed, snapshot) =
             (r.governing.clone(), r.governed.clone(), r.snapshot.clone());
+        let before = f
+            .has(Fault::PatchResponseShowsOldStatus)
+            .then(|| self.render(store).request(r));
         if let Some(r) = store.requests.get_mut(call.id) {
             r.status = target;
         }
-        if target == RequestStatus::Accepted && !f.has(Fault::AcceptCreatesNoRelationship) {
+        let establishes =
+            target == RequestStatus::Accepted || f.has(Fault::RejectCreatesRelationship);
+        if establishes && !f.has(Fault::AcceptCreatesNoRelationship) {
             self.establish(store, &governing, &governed, snapshot, now);
+        }
+        if let Some(before) = before {
+            return Ok(self.updated(call, "governanceRequests", before));
         }
         let m = match store.requests.get(call.id) {
             Some(r) => self.render(store).request(r),

@@ -8,16 +8,14 @@ use crate::mock::validate as v;
 
 use super::{App, Call, Reply, not_found};
 
+const SETTINGS_CONTEXT: &str = "directory/tenantGovernance/settings/$entity";
+
 impl App {
     pub(super) fn get_settings(&self, store: &Store, call: &Call<'_>) -> Result<Reply, GraphError> {
         let (can, rel) = settings_of(store, call.tid);
+        let rel = rel || self.faults.has(Fault::RelatedTenantsReportedEnabled);
         let m = self.render(store).settings(can, rel);
-        Ok(self.entity(
-            200,
-            call.base,
-            "directory/tenantGovernance/settings/$entity",
-            m,
-        ))
+        Ok(self.entity(200, call.base, SETTINGS_CONTEXT, m))
     }
 
     pub(super) fn update_settings(
@@ -64,12 +62,7 @@ impl App {
         if f.has(Fault::PatchReturns204) {
             return Ok(Reply::no_content());
         }
-        Ok(self.entity(
-            200,
-            call.base,
-            "directory/tenantGovernance/settings/$entity",
-            m,
-        ))
+        Ok(self.entity(200, call.base, SETTINGS_CONTEXT, m))
     }
 
     pub(super) fn enable_related_tenants(
@@ -83,15 +76,18 @@ impl App {
         };
         match t.related_enabled {
             Some(_) if self.faults.has(Fault::EnableRelatedTenantsNotIdempotent) => {
-                Err(GraphError::conflict("Related tenants are already enabled."))
+                return Err(GraphError::conflict("Related tenants are already enabled."));
             }
             // Idempotent: a second call changes nothing (fact sheet §12 S13).
-            Some(_) => Ok(Reply::no_content()),
-            None => {
-                t.related_enabled = Some(now);
-                Ok(Reply::no_content())
-            }
+            Some(_) => {}
+            None => t.related_enabled = Some(now),
         }
+        if self.faults.has(Fault::EnableRelatedTenantsReturnsSettings) {
+            let (can, rel) = settings_of(store, call.tid);
+            let m = self.render(store).settings(can, rel);
+            return Ok(self.entity(200, call.base, SETTINGS_CONTEXT, m));
+        }
+        Ok(Reply::no_content())
     }
 }
 

@@ -214,11 +214,14 @@ impl App {
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
         let f = self.faults;
-        let t = store
+        let found = store
             .tenants
             .get(call.tid)
-            .and_then(|t| t.template(call.id))
-            .ok_or_else(|| not_found("governance policy template", call.id, f))?;
+            .and_then(|t| t.template(call.id));
+        if found.is_none() && f.has(Fault::DeleteUnknownIs204) {
+            return Ok(Reply::no_content());
+        }
+        let t = found.ok_or_else(|| not_found("governance policy template", call.id, f))?;
         if t.id == contract::DEFAULT_TEMPLATE_ID && !f.has(Fault::DefaultTemplateDeletable) {
             return Err(GraphError::bad_request(
                 "The default governance policy template cannot be deleted.",
