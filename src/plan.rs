@@ -96,6 +96,9 @@ pub struct PlannedScenario {
     pub actors: ActorSet,
     pub profile_vars: BTreeMap<String, Value>,
     pub skip: Option<String>,
+    /// Steps with any of these tags of their own are skipped (`--skip-tag` applies to
+    /// steps as well as to scenarios).
+    pub skip_step_tags: Vec<String>,
 }
 
 impl PlannedScenario {
@@ -160,6 +163,7 @@ pub fn plan_one(
         actors,
         profile_vars: profile.vars.clone(),
         skip,
+        skip_step_tags: selection.skip_tags.clone(),
     })
 }
 

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         trials.extend(generated_trials(&registry, &t));
     }
     trials.extend(cli_trials());
+    trials.extend(tolerance_trials(&registry));
     trials.push(docs_trial(&registry));
     libtest_mimic::run(&args, trials).exit_code()
 }
@@ -56,6 +57,75 @@ fn show(outcome: &SchemaOutcome) -> String {
         .iter()
         .map(|v| format!("\n  violation {v}"))
         .chain(outcome.warnings.iter().map(|w| format!("\n  warning {w}")))
+        .collect()
+}
+
+// ------------------------------------------------------------------ tolerances
+
+/// Where the docs leave room, the schemas accept every reasonable answer: a full sample
+/// of the type with one value changed still validates. Each case names its rule.
+fn tolerance_trials(registry: &SchemaRegistry) -> Vec<Trial> {
+    let cases: &[(&str, &str, &str, Option<Value>)] = &[
+        (
+            "TYPE-NULLABLE-PERMISSION-NAME",
+            "resourcePermission",
+            "/name",
+            Some(Value::Null),
+        ),
+        (
+            "TYPE-NULLABLE-ROLE-ASSIGNMENT-GROUP",
+            "delegatedAdministrationRoleAssignment",
+            "/group",
+            Some(Value::Null),
+        ),
+        (
+            "TYPE-NULLABLE-SETTINGS",
+            "tenantGovernance",
+            "/settings",
+            Some(Value::Null),
+        ),
+        ("GRAPH-ERROR-BODY", "graphError", "/error/innerError", None),
+        (
+            "GRAPH-STRING-IDS-ARE-GUIDS",
+            "governanceRequest",
+            "/governingTenantId",
+            Some(json!("contoso-tenant")),
+        ),
+        (
+            "GRAPH-STRING-IDS-ARE-GUIDS",
+            "multiTenantApplicationsToProvision",
+            "/appId",
+            Some(json!("an-app")),
+        ),
+    ];
+    cases
+        .iter()
+        .map(|(rule, type_name, pointer, value)| {
+            let registry = registry.clone();
+            let (type_name, pointer, value) =
+                (type_name.to_string(), pointer.to_string(), value.clone());
+            Trial::test(
+                format!("tolerance::{rule}::{type_name}{pointer}"),
+                move || {
+                    let Some(id) = registry.schema_id(&type_name).map(str::to_string) else {
+                        return Err(format!("no schema for {type_name}").into());
+                    };
+                    let node = Node {
+                        schema: json!({ "$ref": id }),
+                        doc: id,
+                    };
+                    let instance = set_at(&sample(&registry, &node, 0), &pointer, value);
+                    let out = registry
+                        .validate(&type_name, &instance, SchemaMode::Strict)
+                        .map_err(|e| e.to_string())?;
+                    if out.is_valid() {
+                        Ok(())
+                    } else {
+                        Err(format!("{instance} is rejected:{}", show(&out)).into())
+                    }
+                },
+            )
+        })
         .collect()
 }
 

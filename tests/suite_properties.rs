@@ -100,6 +100,50 @@ fn rule_coverage_counts_every_rule_a_passing_step_names() {
 }
 
 #[test]
+fn without_inferred_checks_the_suite_passes_and_checks_only_documented_rules() {
+    let dir = scratch_dir("suite-skip-inferred");
+    let json = dir.join("report.json");
+    let json_arg = json.to_string_lossy().into_owned();
+    assert_all_passed(run_suite(&["--skip-tag", "inferred", "--json", &json_arg]));
+    let text = std::fs::read_to_string(&json).expect("the JSON report is written");
+    let report: Value = serde_json::from_str(&text).expect("the JSON report parses");
+    let catalogue = tgconform::contract::rules::builtin().expect("the catalogue loads");
+    let mut skipped_steps = 0;
+    for sc in report["scenarios"].as_array().expect("scenarios") {
+        assert!(
+            !sc["tags"]
+                .as_array()
+                .expect("tags")
+                .contains(&Value::from("inferred")),
+            "{} is tagged inferred but ran",
+            sc["stem"]
+        );
+        for step in sc["steps"].as_array().expect("steps") {
+            if step["status"] == "skipped" {
+                skipped_steps += 1;
+                continue;
+            }
+            for id in step["checks"].as_array().expect("checks") {
+                let rule = catalogue
+                    .get(id.as_str().unwrap_or(""))
+                    .expect("a known rule");
+                assert_ne!(
+                    rule.evidence,
+                    tgconform::contract::rules::Evidence::Inferred,
+                    "{}: step {} checked inferred rule {id}",
+                    sc["stem"],
+                    step["name"]
+                );
+            }
+        }
+    }
+    assert!(
+        skipped_steps > 0,
+        "steps tagged inferred are skipped, not run"
+    );
+}
+
+#[test]
 fn selftest_kills_every_fault() {
     let (code, stdout, stderr) = tgconform(&["selftest", "--scenarios", SCENARIOS]);
     assert_eq!(code, 0, "--- stdout\n{stdout}\n--- stderr\n{stderr}");

@@ -2,7 +2,9 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use super::verdict::{Finding, FindingKind, ResponseView};
-use crate::scenario::{Assertion, Matcher, MatcherKind, Operand, Resolver, ValueTemplate};
+use crate::scenario::{
+    Assertion, InstantCmp, Matcher, MatcherKind, Operand, Resolver, ValueTemplate,
+};
 use crate::text::clip;
 
 fn show(v: &Value) -> String {
@@ -224,6 +226,31 @@ fn check_value(
                 Err(format!("expected {} to contain {}", show(v), show(&want)))
             }
         }
+        MatcherKind::Instant { cmp, other } => {
+            let at = parse_time(v)
+                .ok_or_else(|| format!("expected an RFC 3339 date-time, got {}", show(v)))?;
+            let (other_value, other_at) = date_operand(cmp.key(), other, body, r)?;
+            let holds = match cmp {
+                InstantCmp::Same => at == other_at,
+                InstantCmp::After => at > other_at,
+                InstantCmp::Before => at < other_at,
+            };
+            if holds {
+                Ok(())
+            } else {
+                let want = match cmp {
+                    InstantCmp::Same => "the same instant as",
+                    InstantCmp::After => "later than",
+                    InstantCmp::Before => "earlier than",
+                };
+                Err(format!(
+                    "expected {want} {}, got {} ({} from it)",
+                    show(&other_value),
+                    show(v),
+                    human(at - other_at)
+                ))
+            }
+        }
         MatcherKind::DateOffset {
             from,
             by,
@@ -232,25 +259,7 @@ fn check_value(
         } => {
             let at = parse_time(v)
                 .ok_or_else(|| format!("expected an RFC 3339 date-time, got {}", show(v)))?;
-            let base_value = match from {
-                Operand::Path { source, path } => match path.query(body).all().as_slice() {
-                    [one] => (*one).clone(),
-                    [] => return Err(format!("offsetFrom {source}: no value at this path")),
-                    many => {
-                        return Err(format!(
-                            "offsetFrom {source}: selects {} values",
-                            many.len()
-                        ));
-                    }
-                },
-                Operand::Value(t) => t.render_value(r)?,
-            };
-            let base = parse_time(&base_value).ok_or_else(|| {
-                format!(
-                    "offsetFrom: expected an RFC 3339 date-time, got {}",
-                    show(&base_value)
-                )
-            })?;
+            let (base_value, base) = date_operand("offsetFrom", from, body, r)?;
             let by = chrono::Duration::from_std(*by).map_err(|e| e.to_string())?;
             let expected = if *negative { base - by } else { base + by };
             let diff = (at - expected).abs();
@@ -271,6 +280,30 @@ fn check_value(
         }
         MatcherKind::Exists | MatcherKind::Absent | MatcherKind::Count(_) => Ok(()),
     }
+}
+
+/// The other side of a date comparison, as written and as an instant.
+fn date_operand(
+    key: &str,
+    op: &Operand,
+    body: &Value,
+    r: &dyn Resolver,
+) -> Result<(Value, chrono::DateTime<chrono::FixedOffset>), String> {
+    let value = match op {
+        Operand::Path { source, path } => match path.query(body).all().as_slice() {
+            [one] => (*one).clone(),
+            [] => return Err(format!("{key} {source}: no value at this path")),
+            many => return Err(format!("{key} {source}: selects {} values", many.len())),
+        },
+        Operand::Value(t) => t.render_value(r)?,
+    };
+    let at = parse_time(&value).ok_or_else(|| {
+        format!(
+            "{key}: expected an RFC 3339 date-time, got {}",
+            show(&value)
+        )
+    })?;
+    Ok((value, at))
 }
 
 fn describe_offset(base: &Value, negative: bool, by: chrono::Duration) -> String {
@@ -373,6 +406,21 @@ pub(crate) mod tests {
         );
         assert_eq!(f.len(), 1);
         assert!(f[0].contains("14.000d from the base"), "{f:?}");
+    }
+
+    #[test]
+    fn instants_compare_regardless_of_digits_and_zone_notation() {
+        let body = json!({
+            "a": "2026-01-01T18:25:09.4212828Z",
+            "b": "2026-01-01T18:25:09.42128280+00:00",
+            "c": "2026-01-01T18:25:09.4212829Z"
+        });
+        assert!(fails("$.b", json!({"sameInstant": "$.a"}), body.clone()).is_empty());
+        assert!(fails("$.c", json!({"after": "$.a"}), body.clone()).is_empty());
+        assert!(fails("$.a", json!({"before": "$.c"}), body.clone()).is_empty());
+        let f = fails("$.a", json!({"after": "$.b"}), body);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].contains("expected later than"), "{f:?}");
     }
 
     #[test]

@@ -142,6 +142,15 @@ impl Runner {
                 failed = true;
                 continue;
             }
+            if let Some(tag) = step
+                .tags
+                .iter()
+                .find(|t| planned.skip_step_tags.contains(t))
+            {
+                // The loader made sure no later step needs what this one captures.
+                steps.push(skip(step, &format!("tagged `{tag}` (--skip-tag {tag})")));
+                continue;
+            }
             if let Some(fx) = &step.fixture
                 && fx.from_profile
                 && fx

@@ -1035,12 +1035,15 @@ impl Loader<'_> {
                     super::MatcherKind::DateOffset {
                         from: super::Operand::Path { .. },
                         ..
+                    } | super::MatcherKind::Instant {
+                        other: super::Operand::Path { .. },
+                        ..
                     }
                 )
             }) {
                 return Err(self.err(
                     vspan,
-                    "header matchers cannot use a JSONPath in `offsetFrom`",
+                    "header matchers cannot use a JSONPath in `offsetFrom`, `sameInstant`, `after` or `before`",
                 ));
             }
             headers.push(Assertion {
@@ -1352,6 +1355,10 @@ fn matcher_vars(m: &super::Matcher) -> Vec<&VarRef> {
         K::OneOf(ts) => ts.iter().flat_map(|t| t.vars()).collect(),
         K::DateOffset {
             from: super::Operand::Value(t),
+            ..
+        }
+        | K::Instant {
+            other: super::Operand::Value(t),
             ..
         } => t.vars().collect(),
         _ => Vec::new(),

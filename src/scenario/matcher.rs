@@ -95,6 +95,33 @@ pub enum MatcherKind {
         negative: bool,
         within: Duration,
     },
+    /// The selected date-time compared, as an instant, with another one: the number of
+    /// fractional digits and the time zone notation do not matter.
+    Instant {
+        cmp: InstantCmp,
+        other: Operand,
+    },
+}
+
+/// How an [`MatcherKind::Instant`] compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstantCmp {
+    /// `sameInstant`: the same point in time.
+    Same,
+    /// `after`: strictly later.
+    After,
+    /// `before`: strictly earlier.
+    Before,
+}
+
+impl InstantCmp {
+    pub fn key(self) -> &'static str {
+        match self {
+            InstantCmp::Same => "sameInstant",
+            InstantCmp::After => "after",
+            InstantCmp::Before => "before",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +155,9 @@ pub(crate) const MATCHER_KEYS: &[&str] = &[
     "offsetFrom",
     "by",
     "within",
+    "sameInstant",
+    "after",
+    "before",
 ];
 
 /// Default tolerance of `offsetFrom`: documented examples differ by sub-second
@@ -337,27 +367,16 @@ fn parse_one(
                 ));
             }
         }
+        "sameInstant" | "after" | "before" => MatcherKind::Instant {
+            cmp: match key {
+                "sameInstant" => InstantCmp::Same,
+                "after" => InstantCmp::After,
+                _ => InstantCmp::Before,
+            },
+            other: date_operand(key, val)?,
+        },
         "offsetFrom" => {
-            let from_src = val.as_str().ok_or_else(|| {
-                (
-                    "`offsetFrom` takes a JSONPath ($…) or a template".to_string(),
-                    None,
-                )
-            })?;
-            let from = if from_src.trim_start().starts_with('$') {
-                let path = JsonPath::parse(from_src).map_err(|e| {
-                    (
-                        format!("invalid JSONPath `{from_src}`: {e}"),
-                        Some("JSONPath follows RFC 9535, e.g. $.requestDateTime".into()),
-                    )
-                })?;
-                Operand::Path {
-                    source: from_src.to_string(),
-                    path,
-                }
-            } else {
-                Operand::Value(date_time_operand("offsetFrom", from_src)?)
-            };
+            let from = date_operand("offsetFrom", val)?;
             let by_src = map.get("by").and_then(Value::as_str).ok_or_else(|| {
                 (
                     "`offsetFrom` needs `by`, a duration such as P14D".to_string(),
@@ -396,6 +415,33 @@ fn parse_one(
         }
         _ => return Ok(None),
     }))
+}
+
+/// The other side of a date comparison: a JSONPath into the same body, or a template
+/// that yields a date-time.
+fn date_operand(key: &str, val: &Value) -> Result<Operand, Refusal> {
+    let src = val.as_str().ok_or_else(|| {
+        (
+            format!("`{key}` takes a JSONPath ($…) or a date-time"),
+            Some(format!(
+                "write e.g. `{key}: $.createdDateTime` or `{key}: \"{{{{ createdAt }}}}\"`"
+            )),
+        )
+    })?;
+    if src.trim_start().starts_with('$') {
+        let path = JsonPath::parse(src).map_err(|e| {
+            (
+                format!("invalid JSONPath `{src}`: {e}"),
+                Some("JSONPath follows RFC 9535, e.g. $.requestDateTime".into()),
+            )
+        })?;
+        Ok(Operand::Path {
+            source: src.to_string(),
+            path,
+        })
+    } else {
+        Ok(Operand::Value(date_time_operand(key, src)?))
+    }
 }
 
 /// The non-JSONPath side of a date comparison: a template that yields a date-time.
@@ -562,6 +608,21 @@ mod tests {
                 "{from}"
             );
         }
+    }
+
+    #[test]
+    fn instant_comparisons_take_a_path_or_a_date_time() {
+        assert_eq!(
+            kinds(json!({"sameInstant": "$.createdDateTime"})),
+            vec!["Instant"]
+        );
+        assert_eq!(kinds(json!({"after": "{{ createdAt }}"})), vec!["Instant"]);
+        assert_eq!(
+            kinds(json!({"before": "2030-01-01T00:00:00Z"})),
+            vec!["Instant"]
+        );
+        assert!(kinds(json!({"after": "createdDateTime"}))[0].starts_with("ERR"));
+        assert!(kinds(json!({"sameInstant": 3}))[0].starts_with("ERR"));
     }
 
     #[test]

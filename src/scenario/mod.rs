@@ -17,7 +17,7 @@ mod yaml;
 pub use duration::parse_duration;
 pub use error::{LoadError, Span};
 pub use load::{LoadOptions, discover, load_file, load_str};
-pub use matcher::{JsonType, Matcher, MatcherKind, Operand};
+pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};
 pub use model::{
     Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
     StatusSpec, Step, StepPhase,
