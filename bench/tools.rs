@@ -72,7 +72,7 @@ fn run(args: &[String]) -> Res<()> {
 }
 
 fn load(dir: &Path) -> Res<Vec<Arc<Scenario>>> {
-    let opts = LoadOptions { schema_types: None };
+    let opts = LoadOptions::default();
     scenario::discover(dir)
         .map_err(|e| e.to_string())?
         .iter()

@@ -1,3 +1,5 @@
+mod embedded_suite;
+
 fn main() -> std::process::ExitCode {
-    tgconform::cli::main()
+    tgconform::cli::main(&embedded_suite::SUITE)
 }

@@ -196,6 +196,7 @@ fn load_options() -> &'static LoadOptions {
                 .map(|s| s.type_names())
                 .unwrap_or_default(),
         ),
+        ..LoadOptions::default()
     })
 }
 

@@ -43,6 +43,7 @@ fn run_trial(path: &Path) -> Result<(), Failed> {
     let schemas = schemas()?;
     let opts = LoadOptions {
         schema_types: Some(schemas.type_names()),
+        ..LoadOptions::default()
     };
     let scenario: Arc<Scenario> =
         Arc::new(scenario::load_file(path, &opts).map_err(|e| e.to_string())?);

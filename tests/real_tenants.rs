@@ -161,19 +161,19 @@ fn env_tokens_are_sent_as_bearer_tokens() {
 }
 
 #[test]
-fn a_missing_env_token_fails_the_step_and_names_the_variable() {
-    let (server, _rec) = recording_server(Arc::new(|_, _, _, _| ok_json(json!({"ok": true}))));
+fn a_missing_env_token_is_exit_2_before_any_request_and_names_the_variable() {
+    let (server, rec) = recording_server(Arc::new(|_, _, _, _| ok_json(json!({"ok": true}))));
     let dir = scratch_dir("rt-env-missing");
     write(&dir, "read.yaml", READ);
     let p = profile(&dir, false, "{env: TGCONFORM_TEST_SURELY_UNSET}");
-    let (code, out, _) = tgconform(&args(
+    let (code, out, err) = tgconform(&args(
         dir.to_str().unwrap_or(""),
         &server.base_url(),
         &p,
         &[],
     ));
-    assert_eq!(code, 1, "{out}");
-    assert!(out.contains("TGCONFORM_TEST_SURELY_UNSET"), "{out}");
+    assert_eq!((code, rec.requests().len()), (2, 0), "{out}\n{err}");
+    assert!(err.contains("TGCONFORM_TEST_SURELY_UNSET"), "{err}");
 }
 
 #[test]
@@ -396,7 +396,7 @@ fn throttling_with_retry_after_is_honoured_and_reported() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(rec.requests().len(), 2);
     assert!(
-        out.contains("got 429 with Retry-After; waited 1.0s"),
+        out.contains("got 429 with Retry-After: 1; waited 1s"),
         "{out}"
     );
 }

@@ -39,7 +39,8 @@ impl From<SchemaModeArg> for SchemaMode {
     max_term_width = 100
 )]
 pub struct Cli {
-    /// More output (-v: every step; -vv: debug logs on stderr). Tokens are never logged.
+    /// More output on stderr: -v every step and (serve) every request; -vv also debug
+    /// logs (each request sent and each retry). Tokens are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     #[command(subcommand)]
@@ -51,13 +52,9 @@ pub enum Command {
     /// Run scenarios and report (the main job).
     ///
     /// Without --target, every scenario runs against the embedded mock, started on
-    /// 127.0.0.1 with an OS-assigned port.
-    ///
-    /// Examples:
-    ///   tgconform run
-    ///   tgconform run --tag seed --junit junit.xml
-    ///   tgconform run --target http://127.0.0.1:8080/beta
-    ///   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
+    /// 127.0.0.1 with an OS-assigned port. Without --scenarios, the scenarios built into
+    /// this binary run, so it works from any folder.
+    #[command(after_help = RUN_EXAMPLES)]
     Run(Box<RunArgs>),
     /// Run the reference mock as a standalone server for other tools and people.
     Serve(ServeArgs),
@@ -66,6 +63,19 @@ pub enum Command {
     Schema(SchemaCommand),
     /// Load every scenario (checking it) and list them with their tags; sends nothing.
     List(ListArgs),
+    /// Print a shell completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = COMPLETION_EXAMPLES)]
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a folder.
+    #[command(after_help = "Example:\n  tgconform man > tgconform.1 && man ./tgconform.1")]
+    Man {
+        /// Write tgconform.1, tgconform-run.1, … into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Mutation self-test: run the suite against the embedded mock once per fault of its
     /// catalogue; every fault must be caught by at least one scenario.
     ///
@@ -83,9 +93,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct SelftestArgs {
-    /// Folder of scenario files.
-    #[arg(long, default_value = "scenarios", value_name = "DIR")]
-    pub scenarios: PathBuf,
+    /// Folder of scenario files (fixtures in its `fixtures/` folder) to use instead of
+    /// the scenarios built into this binary.
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
     /// Only these faults (repeatable; default: the whole catalogue).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
@@ -104,9 +115,10 @@ pub struct SelftestArgs {
 pub struct RunArgs {
     /// Only scenarios whose name (file stem) contains this text.
     pub filter: Option<String>,
-    /// Folder of scenario files.
-    #[arg(long, default_value = "scenarios", value_name = "DIR")]
-    pub scenarios: PathBuf,
+    /// Folder of scenario files (fixtures in its `fixtures/` folder) to use instead of
+    /// the scenarios built into this binary.
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
     /// Base URL of the API to test, e.g. https://graph.microsoft.com/beta
     /// (default: the embedded mock).
     #[arg(long, value_name = "URL", env = "TGCONFORM_TARGET")]
@@ -133,10 +145,10 @@ pub struct RunArgs {
     /// Switch on a deliberate fault in the embedded mock (repeatable; see `serve --list-faults`).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
-    /// Write a JUnit XML report here.
+    /// Write a JUnit XML report here (- for stdout).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Write a JSON report here (shape documented in README).
+    /// Write a JSON report here (- for stdout; shape documented in README).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Print what the run exercised of the documented contract (also in --json).
@@ -145,6 +157,10 @@ pub struct RunArgs {
     /// Per-request timeout, e.g. 30s or 500ms.
     #[arg(long, value_name = "DURATION", default_value = "30s")]
     pub timeout: String,
+    /// Most time the whole run waits out 429 and 503 answers with Retry-After before it
+    /// sends a request again (0s: never wait; the answer is judged as it is).
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub retry_after_budget: String,
     /// Largest response body accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::runner::DEFAULT_MAX_BODY)]
     pub max_body: usize,
@@ -184,10 +200,10 @@ pub enum SchemaCommand {
     /// Print every schema type name.
     List,
     /// Validate a JSON payload (a file, or - for stdin) against a schema type.
-    ///
-    /// Example: tgconform schema validate --type governanceRequest body.json
-    /// A type name ending in [] checks an OData collection of that type.
+    #[command(after_help = SCHEMA_EXAMPLES)]
     Validate {
+        /// Schema type, e.g. governanceRequest (`tgconform schema list` prints them);
+        /// TYPE[] checks an OData collection ({"value": [...]}) of that type.
         #[arg(long = "type", value_name = "TYPE")]
         type_name: String,
         /// strict (default) or lenient.
@@ -200,10 +216,32 @@ pub enum SchemaCommand {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Folder of scenario files.
-    #[arg(long, default_value = "scenarios", value_name = "DIR")]
-    pub scenarios: PathBuf,
+    /// Folder of scenario files (fixtures in its `fixtures/` folder) to use instead of
+    /// the scenarios built into this binary.
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
     /// Print the catalogue as a Markdown table (what scenarios/README.md holds).
     #[arg(long)]
     pub markdown: bool,
 }
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  tgconform run
+  tgconform run --tag seed --junit junit.xml
+  tgconform run --json - | jq .totals
+  tgconform run --target http://127.0.0.1:8080/beta
+  tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
+  tgconform run --scenarios my-scenarios/";
+
+const COMPLETION_EXAMPLES: &str = "\
+Examples:
+  tgconform completions bash > ~/.local/share/bash-completion/completions/tgconform
+  tgconform completions zsh > ~/.zfunc/_tgconform
+  tgconform completions fish > ~/.config/fish/completions/tgconform.fish
+  tgconform completions powershell >> $PROFILE";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  tgconform schema validate --type governanceRequest body.json
+  curl -s … | tgconform schema validate --type 'governanceRequest[]' -";

@@ -42,9 +42,9 @@ impl CliError {
         match self {
             CliError::Failed => {}
             CliError::Discover(_) | CliError::Scenarios(_) | CliError::Reports(_) => {
-                eprintln!("{self}")
+                errln!("{self}")
             }
-            _ => eprintln!("error: {self}"),
+            _ => errln!("error: {self}"),
         }
     }
 }

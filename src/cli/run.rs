@@ -1,73 +1,80 @@
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::Env;
 use super::args::{ListArgs, RunArgs};
 use super::error::{CliError, usage};
+use super::preflight;
+use super::suite::{self, EmbeddedSuite, SuiteSource};
 use crate::engine::{EngineBuilder, Reporters, Target};
 use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
     AnnotationsReporter, ConsoleReporter, CoverageReporter, JsonReporter, JunitReporter, Masker,
+    load_error_annotation,
 };
 use crate::runner::{AuthPreview, preview};
-use crate::scenario::{self, LoadOptions, Scenario};
+use crate::scenario::{self, Scenario};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::snapshot::{self, SnapshotCheck, SnapshotReporter};
 use crate::target::{Profile, TargetKind, TokenCache, classify_url};
 
-/// Load every scenario of `dir`; `Err` holds every load error.
+/// Load every scenario of `source`; `Err` holds every load error (annotated on
+/// GitHub Actions as well).
 pub(crate) fn load_all(
-    dir: &Path,
+    source: &SuiteSource<'_>,
     schemas: &SchemaRegistry,
+    env: &Env,
 ) -> Result<Vec<SuiteScenario>, CliError> {
-    load_checked(dir, schemas, usize::MAX)
+    load_checked(source, schemas, usize::MAX, env)
 }
 
-/// As [`load_all`]; with more than `light_above` files, each model is dropped right
-/// after its file checks out and only its metadata is kept (the file is read again
-/// when it runs), so memory does not grow with the file count.
+/// As [`load_all`]; with more than `light_above` files of a folder, each model is
+/// dropped right after its file checks out and only its metadata is kept (the file is
+/// read again when it runs), so memory does not grow with the file count.
 fn load_checked(
-    dir: &Path,
+    source: &SuiteSource<'_>,
     schemas: &SchemaRegistry,
     light_above: usize,
+    env: &Env,
 ) -> Result<Vec<SuiteScenario>, CliError> {
-    let files = scenario::discover(dir).map_err(CliError::Discover)?;
-    if files.is_empty() {
-        return Err(usage(format!(
-            "no scenario files (*.yaml) in {}",
-            dir.display()
-        )));
-    }
-    let light = files.len() > light_above;
-    let opts = Arc::new(LoadOptions {
-        schema_types: Some(schemas.type_names()),
-    });
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for f in files {
-        match scenario::load_file(&f, &opts) {
-            Ok(s) if light => out.push(SuiteScenario::deferred(&s, opts.clone())),
-            Ok(s) => out.push(SuiteScenario::loaded(Arc::new(s))),
-            Err(e) => errors.push(e),
+    match suite::load(source, schemas, light_above) {
+        Ok(out) if out.is_empty() => Err(usage(match source {
+            SuiteSource::Dir(dir) => format!("no scenario files (*.yaml) in {}", dir.display()),
+            SuiteSource::Embedded(_) => "this binary holds no scenarios".to_string(),
+        })),
+        Ok(out) => {
+            if let SuiteSource::Embedded(_) = source {
+                errln!(
+                    "the {} scenarios built into tgconform run (no scenarios/ folder here; --scenarios DIR runs a folder)",
+                    out.len()
+                );
+            }
+            Ok(out)
+        }
+        Err(suite::Failure::Discover(e)) => Err(CliError::Discover(e)),
+        Err(suite::Failure::Load(errors)) => {
+            if env.github_actions {
+                for e in &errors {
+                    crate::report::out(&load_error_annotation(e));
+                }
+            }
+            Err(CliError::Scenarios(errors))
         }
     }
-    if !errors.is_empty() {
-        return Err(CliError::Scenarios(errors));
-    }
-    Ok(out)
 }
 
-pub(crate) fn list(args: ListArgs) -> Result<(), CliError> {
+pub(crate) fn list(args: ListArgs, env: &Env, suite: &EmbeddedSuite) -> Result<(), CliError> {
     let schemas = SchemaRegistry::builtin().map_err(usage)?;
-    let scenarios = load_all(&args.scenarios, &schemas)?;
+    let source = SuiteSource::new(args.scenarios.as_ref(), suite);
+    let scenarios = load_all(&source, &schemas, env)?;
     if args.markdown {
-        print!("{}", catalogue_markdown(&scenarios));
+        crate::report::out(&catalogue_markdown(&scenarios));
         return Ok(());
     }
     for s in &scenarios {
         let s = &s.meta;
-        println!("scenario::{}  [{}]  {}", s.stem, s.tags.join(", "), s.name);
+        outln!("scenario::{}  [{}]  {}", s.stem, s.tags.join(", "), s.name);
     }
     Ok(())
 }
@@ -118,7 +125,12 @@ pub(crate) fn parse_faults(names: &[String]) -> Result<Vec<Fault>, String> {
         .collect()
 }
 
-pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError> {
+pub(crate) fn run(
+    args: RunArgs,
+    verbose: u8,
+    env: &Env,
+    suite: &EmbeddedSuite,
+) -> Result<(), CliError> {
     let timeout = match scenario::parse_duration(&args.timeout) {
         Ok(t) if !t.is_zero() => t,
         Ok(_) => return Err(usage("--timeout must be more than zero")),
@@ -130,6 +142,11 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
     if args.jobs == Some(0) {
         return Err(usage("--jobs must be at least 1"));
     }
+    let retry_after_budget = scenario::parse_duration(&args.retry_after_budget)
+        .map_err(|e| usage(format!("--retry-after-budget: {e}")))?;
+    // Before anything is sent: a report that cannot be written is found now.
+    let stdout_report =
+        preflight::report_paths(args.json.as_deref(), args.junit.as_deref()).map_err(usage)?;
     let schemas = SchemaRegistry::builtin().map_err(usage)?;
     // Beyond a few hundred files, only each file's metadata is kept after it checks out,
     // and the file is read again when its scenario runs: memory stays flat.
@@ -139,7 +156,8 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
     } else {
         UNLOAD_ABOVE
     };
-    let mut scenarios = load_checked(&args.scenarios, &schemas, light_above)?;
+    let source = SuiteSource::new(args.scenarios.as_ref(), suite);
+    let mut scenarios = load_checked(&source, &schemas, light_above, env)?;
     // Before any filter: a snapshot is stale only if no scenario file records it.
     let snapshotted = snapshot_steps(&scenarios);
     if let Some(f) = &args.filter {
@@ -191,17 +209,21 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
         Target::Embedded(_) => TargetKind::Embedded,
         Target::Url { kind, .. } => *kind,
     };
-    let snapshots = Arc::new(snapshot_check(&args, &profile, kind, &schemas, &tokens)?);
-    let engine = EngineBuilder::new(schemas.clone(), target)
+    let snapshots =
+        snapshot_check(&args, &source, &profile, kind, &schemas, &tokens)?.map(Arc::new);
+    let mut builder = EngineBuilder::new(schemas.clone(), target)
         .jobs(args.jobs)
         .shuffle(args.shuffle)
         .handle_signals(true)
         .schema_mode(schema_mode)
         .timeout(timeout)
         .max_body(args.max_body)
-        .tokens(tokens.clone())
-        .check(snapshots.clone())
-        .build()?;
+        .retry_after_budget(retry_after_budget)
+        .tokens(tokens.clone());
+    if let Some(check) = &snapshots {
+        builder = builder.check(check.clone());
+    }
+    let engine = builder.build()?;
     let selection = Selection {
         tags: args.tags.clone(),
         skip_tags: args.skip_tags.clone(),
@@ -218,6 +240,23 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
         }
         dry_run(&planned, engine.base_url(), &tokens);
         return Ok(());
+    }
+    // Configuration errors surface before the first request: a token source that gives
+    // no token is one message per actor and exit 2, not a failed run.
+    let token_errors = preflight::tokens(&planned, &tokens);
+    if !token_errors.is_empty() {
+        let mut msg: Vec<String> = token_errors.iter().map(ToString::to_string).collect();
+        msg.push(format!(
+            "{} actor(s) have no token; nothing was sent (check the profile's `token:` sources)",
+            token_errors.len()
+        ));
+        return Err(usage(msg.join("\nerror: ")));
+    }
+    if engine.kind() != TargetKind::Embedded {
+        preflight::skip_without_mock_control(&mut planned, engine.base_url(), timeout);
+    }
+    if stdout_report {
+        crate::report::reserve_stdout();
     }
     let mut reporters = Reporters::new();
     if args.coverage {
@@ -236,19 +275,27 @@ pub(crate) fn run(args: RunArgs, verbose: u8, env: &Env) -> Result<(), CliError>
             args.coverage.then(|| schemas.clone()),
         ));
     }
-    let (stale, note) = match &snapshotted {
-        Some(steps) => match snapshots.snapshots().store.stale(steps) {
-            Ok(s) => (s, None),
-            Err(e) => (Vec::new(), Some(format!("stale snapshots not judged: {e}"))),
-        },
-        None => (
-            Vec::new(),
-            Some(
-                "stale snapshots not judged in a run this large: `tgconform review --stale`".into(),
-            ),
+    match &snapshots {
+        Some(snapshots) => {
+            let (stale, note) = match &snapshotted {
+                Some(steps) => match snapshots.snapshots().store.stale(steps) {
+                    Ok(s) => (s, None),
+                    Err(e) => (Vec::new(), Some(format!("stale snapshots not judged: {e}"))),
+                },
+                None => (
+                    Vec::new(),
+                    Some(
+                        "stale snapshots not judged in a run this large: `tgconform review --stale`"
+                            .into(),
+                    ),
+                ),
+            };
+            reporters.push(SnapshotReporter::new(snapshots.clone(), stale, note));
+        }
+        None => errln!(
+            "snapshots not compared: the built-in scenarios run here, and this folder has no snapshots/ (--snapshot-dir DIR or --snapshots MODE compares them)"
         ),
-    };
-    reporters.push(SnapshotReporter::new(snapshots.clone(), stale, note));
+    }
     // Last: its closing lines (what was left behind, the summary) end the output.
     reporters.push(ConsoleReporter::new(tokens.clone(), verbose > 0));
     let result = engine.run(planned, &mut reporters);
@@ -271,14 +318,17 @@ fn snapshot_steps(scenarios: &[SuiteScenario]) -> Option<Vec<(String, Vec<String
 }
 
 /// Snapshot comparison for this run: `--snapshots`/`INSTA_UPDATE`/`CI`, the target's
-/// folder, the profile's mode and redactions.
+/// folder, the profile's mode and redactions. `None` when the built-in scenarios run
+/// in a folder without `snapshots/` and no snapshot option asks for them: an installed
+/// binary run from anywhere has nothing to compare with (and should write nothing).
 fn snapshot_check(
     args: &RunArgs,
+    source: &SuiteSource<'_>,
     profile: &Profile,
     kind: TargetKind,
     schemas: &SchemaRegistry,
     tokens: &TokenCache,
-) -> Result<SnapshotCheck, CliError> {
+) -> Result<Option<SnapshotCheck>, CliError> {
     let flag = match args
         .snapshots
         .as_deref()
@@ -290,12 +340,19 @@ fn snapshot_check(
     };
     let policy = snapshot::Policy::from_env(flag).map_err(usage)?;
     let dir = snapshot::store_dir(
-        &args.scenarios,
+        source.dir(),
         args.profile.as_deref().map(|p| (p, profile)),
         args.snapshot_dir.as_deref(),
     );
+    if matches!(source, SuiteSource::Embedded(_))
+        && args.snapshot_dir.is_none()
+        && args.snapshots.is_none()
+        && !dir.is_dir()
+    {
+        return Ok(None);
+    }
     let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    Ok(SnapshotCheck::new(
+    Ok(Some(SnapshotCheck::new(
         snapshot::Snapshots {
             store: snapshot::Store::new(dir),
             policy,
@@ -305,7 +362,7 @@ fn snapshot_check(
             enums: snapshot::EnumVocabulary::from_schemas(schemas),
         },
         tokens.clone(),
-    ))
+    )))
 }
 
 /// Runs with more planned scenarios than this read each file again when it runs.
@@ -318,10 +375,10 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) {
             continue;
         };
         if let Some(reason) = &p.skip {
-            println!("SKIP  scenario::{}  ({reason})", s.stem);
+            outln!("SKIP  scenario::{}  ({reason})", s.stem);
             continue;
         }
-        println!("scenario::{}", s.stem);
+        outln!("scenario::{}", s.stem);
         for step in preview(s, p, base_url) {
             let auth = match &step.auth {
                 AuthPreview::NoToken => "no token".to_string(),
@@ -334,16 +391,16 @@ fn dry_run(planned: &[PlannedScenario], base_url: &str, tokens: &TokenCache) {
             let url = step
                 .url
                 .unwrap_or_else(|e| format!("(cannot be built before the run: {e})"));
-            println!(
+            outln!(
                 "  {} {}  as {}  [{auth}]",
                 step.method,
                 masker.mask(&url),
                 step.actor
             );
             if let Some(body) = &step.body {
-                println!("    body: {}", masker.mask(body));
+                outln!("    body: {}", masker.mask(body));
             }
         }
     }
-    println!("\ndry run: nothing was sent ({{{{ name }}}} marks values captured from responses)");
+    outln!("\ndry run: nothing was sent ({{{{ name }}}} marks values captured from responses)");
 }

@@ -9,7 +9,7 @@ pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
     match cmd {
         SchemaCommand::List => {
             for t in registry.type_names() {
-                println!("{t}");
+                outln!("{t}");
             }
             Ok(())
         }
@@ -32,24 +32,35 @@ pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
                 Ok(v) => v,
                 Err(e) => {
                     // Not JSON is a finding about the payload, not a usage error.
-                    eprintln!("error: {}: not JSON: {e}", file.display());
+                    errln!("error: {}: not JSON: {e}", file.display());
                     return Err(CliError::Failed);
                 }
             };
             match registry.validate(&type_name, &value, mode.into()) {
-                Err(e) => Err(usage(e)),
+                Err(e) => {
+                    let base = type_name.trim_end_matches("[]");
+                    let names = registry.type_names();
+                    let hint =
+                        crate::scenario::did_you_mean(base, names.iter().map(String::as_str))
+                            .map(|near| {
+                                let suffix = if type_name.ends_with("[]") { "[]" } else { "" };
+                                format!("\n  = hint: did you mean `{near}{suffix}`?")
+                            })
+                            .unwrap_or_default();
+                    Err(usage(format!("{e}{hint}")))
+                }
                 Ok(outcome) => {
                     for w in &outcome.warnings {
-                        println!("warning: {w}");
+                        outln!("warning: {w}");
                     }
                     for v in &outcome.violations {
-                        println!("error: {v}");
+                        outln!("error: {v}");
                     }
                     if outcome.is_valid() {
-                        println!("valid {type_name}");
+                        outln!("valid {type_name}");
                         Ok(())
                     } else {
-                        println!("{} violation(s)", outcome.violations.len());
+                        outln!("{} violation(s)", outcome.violations.len());
                         Err(CliError::Failed)
                     }
                 }

@@ -4,9 +4,11 @@
 
 use futures_util::StreamExt;
 
+use super::Env;
 use super::args::SelftestArgs;
 use super::error::{CliError, usage};
 use super::run::{load_all, parse_faults};
+use super::suite::{EmbeddedSuite, SuiteSource};
 use crate::engine::{Collect, EngineBuilder, EngineError, ReportError, RunSummary, Target};
 use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, Selection};
@@ -27,9 +29,14 @@ pub struct FaultResult {
     pub killed_by: Vec<String>,
 }
 
-pub(crate) fn selftest(args: SelftestArgs) -> Result<(), CliError> {
+pub(crate) fn selftest(
+    args: SelftestArgs,
+    env: &Env,
+    embedded: &EmbeddedSuite,
+) -> Result<(), CliError> {
     let schemas = SchemaRegistry::builtin().map_err(usage)?;
-    let scenarios = load_all(&args.scenarios, &schemas)?;
+    let source = SuiteSource::new(args.scenarios.as_ref(), embedded);
+    let scenarios = load_all(&source, &schemas, env)?;
     let faults: Vec<Fault> = if args.faults.is_empty() {
         Fault::ALL.to_vec()
     } else {
@@ -82,7 +89,7 @@ pub(crate) fn selftest(args: SelftestArgs) -> Result<(), CliError> {
             Ok::<_, EngineError>((result.summary, failed.outcomes))
         }
     };
-    println!(
+    outln!(
         "selftest: {} scenario(s), {} fault(s)\n",
         scenarios.len(),
         faults.len()
@@ -92,9 +99,9 @@ pub(crate) fn selftest(args: SelftestArgs) -> Result<(), CliError> {
     let totals = clean.totals;
     let clean_ok = totals.failed == 0;
     if clean_ok {
-        println!("clean mock: {}", report::summary_line(&totals));
+        outln!("clean mock: {}", report::summary_line(&totals));
     } else {
-        println!(
+        outln!(
             "clean mock FAILS the suite ({}):",
             report::summary_line(&totals)
         );
@@ -102,7 +109,7 @@ pub(crate) fn selftest(args: SelftestArgs) -> Result<(), CliError> {
         let mut clean_failures = clean_failures;
         clean_failures.sort_by(|a, b| a.stem.cmp(&b.stem));
         for o in &clean_failures {
-            print!("{}", report::render_outcome(o, &masker, false));
+            report::out(&report::render_outcome(o, &masker, false));
         }
     }
     let mut results = Vec::new();
@@ -120,12 +127,12 @@ pub(crate) fn selftest(args: SelftestArgs) -> Result<(), CliError> {
             description: f.description().to_string(),
             killed_by,
         };
-        println!("{}", line(&r));
+        outln!("{}", line(&r));
         results.push(r);
     }
     let killed = results.iter().filter(|r| !r.killed_by.is_empty()).count();
     let survived = results.len() - killed;
-    println!("\n{killed} killed, {survived} survived");
+    outln!("\n{killed} killed, {survived} survived");
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&results).map_err(|e| {
             CliError::Reports(vec![ReportError::Render {

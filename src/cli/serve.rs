@@ -1,12 +1,13 @@
 use super::args::ServeArgs;
 use super::error::{CliError, usage};
 use crate::mock::{Fault, MockOptions};
+use crate::report::Masker;
 use crate::target::{Profile, bind_actors};
 
 pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
     if args.list_faults {
         for f in Fault::ALL {
-            println!("{:<40} {}", f.name(), f.description());
+            outln!("{:<40} {}", f.name(), f.description());
         }
         return Ok(());
     }
@@ -30,24 +31,28 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
             .await
             .map_err(|e| usage(format!("cannot listen on {addr}: {e}")))?;
         let local = listener.local_addr().unwrap_or(addr);
-        println!("tgconform mock listening on http://{local}/beta");
+        outln!("tgconform mock listening on http://{local}/beta");
         if !faults.is_empty() {
-            println!("faults on: {}", faults.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "));
+            outln!("faults on: {}", faults.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "));
         }
         if args.control {
-            println!("control endpoints on: POST http://{local}/_mock/clock {{\"advance\":\"P15D\"}}");
+            outln!("control endpoints on: POST http://{local}/_mock/clock {{\"advance\":\"P15D\"}}");
+        } else {
+            outln!("control endpoints off: `tgconform run --target` skips the scenarios that need the mock clock (pass --control to enable /_mock/clock)");
         }
         // Ready-to-use tokens for the built-in actors (tenants fixed for this server's life).
         let profile = Profile::builtin();
         let names: Vec<String> = profile.actors.keys().cloned().collect();
         if let Ok(actors) = bind_actors(&profile, &names) {
-            println!("\nmock tokens (unsigned; see README \"Mock tokens\"):");
+            outln!("\nmock tokens (unsigned; see README \"Mock tokens\"):");
             for (name, a) in &actors.actors {
-                println!("  {name:<28} tenant {}  {}", a.tenant_id, a.minted.as_deref().unwrap_or(""));
+                outln!("  {name:<28} tenant {}  {}", a.tenant_id, a.minted.as_deref().unwrap_or(""));
             }
         }
-        println!("\nexample: curl -H \"Authorization: Bearer <token>\" http://{local}/beta/directory/tenantGovernance/settings");
-        let app = crate::mock::router(opts);
+        outln!("\nexample: curl -H \"Authorization: Bearer <token>\" http://{local}/beta/directory/tenantGovernance/settings");
+        // One line per request at -v (info): method, path, status, time. No headers,
+        // so no token; the path and query are masked all the same.
+        let app = crate::mock::router(opts).layer(axum::middleware::from_fn(log_request));
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
@@ -56,4 +61,21 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
             .await
             .map_err(|e| usage(format!("the server stopped: {e}")))
     })
+}
+
+async fn log_request(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = req.method().clone();
+    let uri = Masker::default().mask(&req.uri().to_string());
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    tracing::info!(
+        "{method} {} → {} in {} ms",
+        crate::judge::printable(&uri),
+        resp.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    resp
 }

@@ -73,6 +73,7 @@ pub struct EngineBuilder {
     schema_mode: Option<SchemaMode>,
     timeout: Option<std::time::Duration>,
     max_body: Option<usize>,
+    retry_after_budget: Option<std::time::Duration>,
     checks: Vec<Arc<dyn ScenarioCheck>>,
 }
 
@@ -91,6 +92,7 @@ impl EngineBuilder {
             schema_mode: None,
             timeout: None,
             max_body: None,
+            retry_after_budget: None,
             checks: Vec::new(),
         }
     }
@@ -143,6 +145,12 @@ impl EngineBuilder {
         self
     }
 
+    /// Most time the whole run waits out 429/503 `Retry-After` answers.
+    pub fn retry_after_budget(mut self, t: std::time::Duration) -> Self {
+        self.retry_after_budget = Some(t);
+        self
+    }
+
     /// Add a check run after each scenario (see [`ScenarioCheck`]).
     pub fn check(mut self, c: Arc<dyn ScenarioCheck>) -> Self {
         self.checks.push(c);
@@ -190,6 +198,9 @@ impl EngineBuilder {
         }
         if let Some(b) = self.max_body {
             cfg.max_body = b;
+        }
+        if let Some(t) = self.retry_after_budget {
+            cfg.retry_after_budget = t;
         }
         let runner = Arc::new(Runner::new(cfg, self.schemas, self.tokens)?);
         Ok(Engine {

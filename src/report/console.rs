@@ -1,5 +1,6 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Masker, Totals};
 use crate::engine::{Event, ReportError, Reporter, RunInfo};
@@ -31,12 +32,11 @@ impl ConsoleReporter {
 impl Reporter for ConsoleReporter {
     fn write_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
         match event {
-            Event::RunStarted(info) => eprintln!("{}", banner(info)),
+            Event::RunStarted(info) => err(&format!("{}\n", banner(info))),
             Event::ScenarioFinished { outcome, .. } => {
                 // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
                 let masker = Masker::new(self.tokens.secrets());
-                print!("{}", render_outcome(outcome, &masker, self.verbose));
-                let _ = std::io::stdout().flush();
+                out(&render_outcome(outcome, &masker, self.verbose));
                 self.leftovers.extend(
                     outcome
                         .leftovers
@@ -44,27 +44,27 @@ impl Reporter for ConsoleReporter {
                         .map(|l| (outcome.stem.clone(), l.clone())),
                 );
             }
-            Event::Interrupted { reason } => eprintln!(
-                "\n{}",
+            Event::Interrupted { reason } => err(&format!(
+                "\n{}\n",
                 match reason {
                     InterruptReason::CtrlC =>
                         "interrupted: running teardown steps (press Ctrl-C again to abort)",
                     InterruptReason::Terminate => "terminated: running teardown steps",
                     InterruptReason::Requested => "interrupted: running teardown steps",
                 }
-            ),
-            Event::Warning { message } => eprintln!("warning: {message}"),
+            )),
+            Event::Warning { message } => err(&format!("warning: {message}\n")),
             Event::RunFinished(summary) => {
                 let masker = Masker::new(self.tokens.secrets());
                 if !self.leftovers.is_empty() {
                     // Stable by scenario, whatever order they finished in.
                     self.leftovers.sort_by(|a, b| a.0.cmp(&b.0));
-                    println!("\nTeardown could not remove everything; left behind:");
+                    out("\nTeardown could not remove everything; left behind:\n");
                     for (_, l) in &self.leftovers {
-                        println!("  - {}", masker.mask(l));
+                        out(&format!("  - {}\n", masker.mask(l)));
                     }
                 }
-                println!("\n{}", summary_line(&summary.totals));
+                out(&format!("\n{}\n", summary_line(&summary.totals)));
             }
             Event::ScenarioStarted { .. }
             | Event::StepFinished { .. }
@@ -72,6 +72,38 @@ impl Reporter for ConsoleReporter {
         }
         Ok(())
     }
+}
+
+/// Set once stdout carries a report (`--json -`): everything else goes to stderr.
+static STDOUT_TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// From now on [`out`] writes to stderr, so stdout holds only what [`report_out`]
+/// writes (a JSON or JUnit report a pipe reads).
+pub fn reserve_stdout() {
+    STDOUT_TAKEN.store(true, Ordering::SeqCst);
+}
+
+/// Text for the reader on stdout (stderr once a report took stdout). A reader that
+/// went away (`| head`) is no error: the text is dropped and the program goes on, so
+/// a run still tears down what it created.
+pub fn out(text: &str) {
+    if STDOUT_TAKEN.load(Ordering::SeqCst) {
+        err(text);
+    } else {
+        report_out(text);
+    }
+}
+
+/// A report written to stdout (`--json -`), or text that must go there.
+pub fn report_out(text: &str) {
+    let mut w = std::io::stdout().lock();
+    let _ = w.write_all(text.as_bytes()).and_then(|()| w.flush());
+}
+
+/// Text for stderr, dropped when nobody reads it.
+pub fn err(text: &str) {
+    let mut w = std::io::stderr().lock();
+    let _ = w.write_all(text.as_bytes()).and_then(|()| w.flush());
 }
 
 /// `tgconform X: N scenario(s) against TARGET (KIND, schema mode M, J job(s))`.
@@ -105,9 +137,9 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
         Status::Passed => {
             let _ = writeln!(
                 out,
-                "PASS  scenario::{}  ({} steps, {ms} ms)",
+                "PASS  scenario::{}  ({}, {ms} ms)",
                 o.stem,
-                o.steps.len()
+                steps(o.steps.len())
             );
         }
         Status::Skipped(reason) => {
@@ -116,9 +148,9 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
         Status::Failed => {
             let _ = writeln!(
                 out,
-                "FAIL  scenario::{}  ({} steps, {ms} ms)  {}",
+                "FAIL  scenario::{}  ({}, {ms} ms)  {}",
                 o.stem,
-                o.steps.len(),
+                steps(o.steps.len()),
                 o.path.display()
             );
             for s in o.steps.iter().filter(|s| s.status == Status::Failed) {
@@ -157,6 +189,14 @@ pub fn render_outcome(o: &ScenarioOutcome, masker: &Masker, verbose: bool) -> St
         }
     }
     masker.mask(&out)
+}
+
+fn steps(n: usize) -> String {
+    if n == 1 {
+        "1 step".into()
+    } else {
+        format!("{n} steps")
+    }
 }
 
 fn render_failed_step(out: &mut String, o: &ScenarioOutcome, s: &StepOutcome) {

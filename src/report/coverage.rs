@@ -176,7 +176,7 @@ impl Reporter for CoverageReporter {
             Event::StepFinished { record, .. } => self.collector.observe(record),
             Event::RunFinished(_) => {
                 let cov = self.collector.coverage(&self.schemas);
-                println!("\n{}", coverage_table(&cov));
+                super::out(&format!("\n{}\n", coverage_table(&cov)));
             }
             _ => {}
         }

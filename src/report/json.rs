@@ -91,13 +91,25 @@ impl Reporter for JsonReporter {
                     what: "JSON",
                     message,
                 })?;
-                std::fs::write(&self.path, text).map_err(|source| ReportError::Write {
-                    path: self.path.clone(),
-                    source,
-                })?;
+                write_report(&self.path, &text)?;
             }
             _ => {}
         }
         Ok(())
     }
+}
+
+/// Write a report to `path`, or to stdout when `path` is `-`.
+pub(crate) fn write_report(path: &std::path::Path, text: &str) -> Result<(), ReportError> {
+    if path == std::path::Path::new("-") {
+        super::report_out(text);
+        if !text.ends_with('\n') {
+            super::report_out("\n");
+        }
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }

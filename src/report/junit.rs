@@ -40,10 +40,7 @@ impl Reporter for JunitReporter {
                         what: "JUnit",
                         message,
                     })?;
-                std::fs::write(&self.path, xml).map_err(|source| ReportError::Write {
-                    path: self.path.clone(),
-                    source,
-                })?;
+                super::json::write_report(&self.path, &xml)?;
             }
             _ => {}
         }

@@ -12,9 +12,11 @@ mod json;
 mod junit;
 mod rule_coverage;
 
-pub use console::{ConsoleReporter, banner, render_outcome, summary_line};
+pub use console::{
+    ConsoleReporter, banner, err, out, render_outcome, report_out, reserve_stdout, summary_line,
+};
 pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
-pub use github::{AnnotationsReporter, annotations};
+pub use github::{AnnotationsReporter, annotations, load_error_annotation};
 pub use json::{JsonReport, JsonReporter, json_report};
 pub use junit::{JunitReporter, junit_xml};
 pub use rule_coverage::{

@@ -24,7 +24,7 @@ pub struct RunConfig {
     pub schema_mode: SchemaMode,
     pub timeout: Duration,
     pub max_body: usize,
-    /// The most a scenario waits in total on 429/503 `Retry-After`.
+    /// The most the whole run waits in total on 429/503 `Retry-After`.
     pub retry_after_budget: Duration,
 }
 
@@ -35,7 +35,7 @@ impl RunConfig {
             schema_mode: SchemaMode::Strict,
             timeout: super::http::DEFAULT_TIMEOUT,
             max_body: super::http::DEFAULT_MAX_BODY,
-            retry_after_budget: Duration::from_secs(120),
+            retry_after_budget: DEFAULT_RETRY_AFTER_BUDGET,
         }
     }
 }
@@ -47,26 +47,44 @@ pub struct Runner {
     cfg: RunConfig,
     tokens: TokenCache,
     interrupt: Arc<Interrupt>,
+    /// What is left of `cfg.retry_after_budget`, shared by every scenario of the run.
+    throttle_left: std::sync::Mutex<Duration>,
 }
 
-/// Longest single `Retry-After` wait honoured; longer asks are capped.
-const MAX_SINGLE_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// A CI job should not sit for minutes on a throttled target: a minute of waiting per
+/// run, then throttled answers are judged as they are (and fail).
+pub const DEFAULT_RETRY_AFTER_BUDGET: Duration = Duration::from_secs(60);
+/// Most times one request is sent again after 429/503, whatever `Retry-After` says
+/// (`Retry-After: 0` would otherwise never end).
+const MAX_THROTTLE_RESENDS: u32 = 10;
 /// Transient network failures of GETs are retried this often.
 const GET_RETRIES: u32 = 2;
 
 /// The response a step is judged on: the last attempt's.
 struct Answer {
     resp: HttpResponse,
+    /// From the first send of the step to this response, waits included.
     took: Duration,
     client_request_id: String,
+    /// `retry.until` attempts made.
     attempt: u32,
+    /// Requests sent for the step: attempts, and resends after 429/503, 401 or a
+    /// failed connection.
+    sends: u32,
 }
 
 /// An attempt that got no complete response.
 struct NoAnswer {
+    /// `elapsed` runs from the step's first send.
     failure: HttpFailure,
     client_request_id: String,
-    attempt: u32,
+    sends: u32,
+}
+
+/// What [`Runner::send_politely`] got, and how many requests it took.
+struct Sent {
+    result: Result<(HttpResponse, Duration), HttpFailure>,
+    sends: u32,
 }
 
 impl Runner {
@@ -78,9 +96,10 @@ impl Runner {
         Ok(Runner {
             http: HttpClient::new(cfg.timeout, cfg.max_body)?,
             schemas,
-            cfg,
             tokens,
             interrupt: Arc::new(Interrupt::default()),
+            throttle_left: std::sync::Mutex::new(cfg.retry_after_budget),
+            cfg,
         })
     }
 
@@ -120,7 +139,6 @@ impl Runner {
         let mut failed = !warnings.is_empty();
         let mut steps = Vec::new();
         let mut snapshot = Vec::new();
-        let mut retry_budget = self.cfg.retry_after_budget;
         let skip = |step: &Step, reason: &str| {
             let out = skipped_step(step, reason);
             observer.step_finished(&StepRecord {
@@ -165,14 +183,7 @@ impl Runner {
                 continue;
             }
             let out = self
-                .run_step(
-                    sc,
-                    step,
-                    &mut state,
-                    &mut snapshot,
-                    &mut retry_budget,
-                    observer,
-                )
+                .run_step(sc, step, &mut state, &mut snapshot, observer)
                 .await;
             if out.status == Status::Failed {
                 failed = true;
@@ -192,14 +203,7 @@ impl Runner {
                 continue;
             }
             let out = self
-                .run_step(
-                    sc,
-                    step,
-                    &mut state,
-                    &mut snapshot,
-                    &mut retry_budget,
-                    observer,
-                )
+                .run_step(sc, step, &mut state, &mut snapshot, observer)
                 .await;
             if out.status == Status::Failed {
                 failed = true;
@@ -260,7 +264,6 @@ impl Runner {
         step: &Step,
         state: &mut RunState<'_>,
         snapshot: &mut Vec<SnapshotEntry>,
-        retry_budget: &mut Duration,
         observer: &dyn StepObserver,
     ) -> StepOutcome {
         let mut out = StepOutcome {
@@ -289,17 +292,14 @@ impl Runner {
                 return out;
             }
         };
-        let answer = match self
-            .send_until(step, &req, state, retry_budget, &mut out.warnings)
-            .await
-        {
+        let answer = match self.send_until(step, &req, state, &mut out.warnings).await {
             Ok(a) => a,
             Err(no) => {
                 out.exchange = Some(exchange_without_response(
                     step,
                     &req,
                     &no.client_request_id,
-                    no.attempt,
+                    no.sends,
                     &no.failure,
                 ));
                 out.failures.push(Finding::new(
@@ -329,16 +329,24 @@ impl Runner {
         );
         if let Some(r) = &step.retry
             && answer.attempt == r.attempts
-            && !judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode).passed()
         {
-            verdict.failures.push(Finding::new(
-                FindingKind::Assertion,
-                r.span,
-                format!(
-                    "the `retry.until` condition still failed after {} attempts",
-                    r.attempts
-                ),
-            ));
+            let until = judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode);
+            if !until.passed() {
+                let why = until
+                    .failures
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                verdict.failures.push(Finding::new(
+                    FindingKind::Assertion,
+                    r.span,
+                    format!(
+                        "the `retry.until` condition still failed after {} attempts; the last answer was {}: {why}",
+                        r.attempts, resp.status
+                    ),
+                ));
+            }
         }
         let body = view.json.as_ref().ok().and_then(Option::as_ref);
         // Capture even from a failed step: a create that answered with the wrong status
@@ -366,7 +374,7 @@ impl Runner {
             duration: answer.took,
             request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
             response_excerpt: (!resp.body.is_empty()).then(|| crate::judge::excerpt(&resp.body)),
-            attempts: answer.attempt,
+            attempts: answer.sends,
         });
         out.warnings.extend(verdict.warnings);
         if !verdict.failures.is_empty() {
@@ -395,11 +403,12 @@ impl Runner {
         step: &Step,
         req: &HttpRequest,
         state: &RunState<'_>,
-        retry_budget: &mut Duration,
         warnings: &mut Vec<String>,
     ) -> Result<Answer, NoAnswer> {
         let attempts = step.retry.as_ref().map(|r| r.attempts).unwrap_or(1);
         let mut attempt = 0;
+        let mut sends = 0;
+        let first_sent = Instant::now();
         loop {
             attempt += 1;
             // A `client-request-id` the scenario sets is sent (and expected back) as is;
@@ -410,32 +419,31 @@ impl Runner {
                 .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-            let send = self.send_politely(
-                step,
-                req,
-                &client_request_id,
-                state.actors,
-                retry_budget,
-                warnings,
-            );
+            let send = self.send_politely(step, req, &client_request_id, state.actors, warnings);
             // Main steps give way to an interrupt; teardown steps always finish.
-            let sent_at = Instant::now();
             let sent = if step.phase == StepPhase::Main {
                 tokio::select! {
                     r = send => r,
-                    _ = self.interrupt.wait() => Err(HttpFailure {
-                        elapsed: sent_at.elapsed(),
-                        ..HttpFailure::new(HttpError::Interrupted)
-                    }),
+                    _ = self.interrupt.wait() => Sent {
+                        result: Err(HttpFailure::new(HttpError::Interrupted)),
+                        sends: 1,
+                    },
                 }
             } else {
                 send.await
             };
-            let (resp, took) = sent.map_err(|failure| NoAnswer {
-                failure,
-                client_request_id: client_request_id.clone(),
-                attempt,
-            })?;
+            sends += sent.sends;
+            let resp = match sent.result {
+                Ok((resp, _)) => resp,
+                Err(mut failure) => {
+                    failure.elapsed = first_sent.elapsed();
+                    return Err(NoAnswer {
+                        failure,
+                        client_request_id,
+                        sends,
+                    });
+                }
+            };
             let done = match &step.retry {
                 Some(r) if attempt < attempts => {
                     let view = response_view(&resp);
@@ -446,9 +454,10 @@ impl Runner {
             if done {
                 return Ok(Answer {
                     resp,
-                    took,
+                    took: first_sent.elapsed(),
                     client_request_id,
                     attempt,
+                    sends,
                 });
             }
             if let Some(r) = &step.retry {
@@ -507,20 +516,22 @@ impl Runner {
         }
     }
 
-    /// Send, honouring 429/503 `Retry-After` within the budget, and retrying GETs
-    /// once or twice on connection failures. Other requests are never re-sent
-    /// silently: a POST that failed mid-way may have been applied.
+    /// Send, honouring 429/503 `Retry-After` within the run's budget, fetching a new
+    /// token once after 401 (command tokens), and retrying GETs once or twice on
+    /// connection failures. Other requests are never re-sent silently: a POST that
+    /// failed mid-way may have been applied.
     async fn send_politely(
         &self,
         step: &Step,
         req: &HttpRequest,
         client_request_id: &str,
         actors: &crate::target::ActorSet,
-        budget: &mut Duration,
         warnings: &mut Vec<String>,
-    ) -> Result<(HttpResponse, Duration), HttpFailure> {
+    ) -> Sent {
         let mut net_retries = 0;
+        let mut throttled = 0;
         let mut refreshed = false;
+        let mut sends = 0;
         let mut req = HttpRequest {
             method: req.method.clone(),
             url: req.url.clone(),
@@ -538,28 +549,52 @@ impl Runner {
                 .is_some_and(|s| s.allowed.contains(&code))
         };
         loop {
-            match self.http.send(&req).await {
+            sends += 1;
+            let sent = self.http.send(&req).await;
+            match &sent {
+                Ok((resp, took)) => tracing::debug!(
+                    "step `{}`: {} {} → {} in {} ms (send {sends})",
+                    step.name,
+                    req.method,
+                    req.url,
+                    resp.status,
+                    took.as_millis()
+                ),
+                Err(e) => tracing::debug!(
+                    "step `{}`: {} {} → {} (send {sends})",
+                    step.name,
+                    req.method,
+                    req.url,
+                    e.error
+                ),
+            }
+            match sent {
                 Ok((resp, took)) => {
-                    if (resp.status == 429 || resp.status == 503)
-                        && !expects(resp.status)
-                        && let Some(wait) = retry_after(&resp)
-                    {
-                        {
-                            let wait = wait.min(MAX_SINGLE_RETRY_AFTER);
-                            if wait <= *budget {
-                                *budget -= wait;
-                                warnings.push(format!(
-                                    "got {} with Retry-After; waited {:.1}s and sent the request again",
+                    if (resp.status == 429 || resp.status == 503) && !expects(resp.status) {
+                        let value = header(&resp, "retry-after");
+                        match self.throttle_wait(resp.status, value.as_deref(), throttled) {
+                            Ok(wait) => {
+                                throttled += 1;
+                                tracing::warn!(
+                                    "step `{}`: {} {} answered {} with Retry-After: {}; waiting {}s before sending it again",
+                                    step.name,
+                                    req.method,
+                                    req.url,
                                     resp.status,
-                                    wait.as_secs_f64()
-                                ));
+                                    value.as_deref().unwrap_or(""),
+                                    wait.as_secs()
+                                );
                                 tokio::time::sleep(wait).await;
+                                warnings.push(format!(
+                                    "got {} with Retry-After: {}; waited {}s and sent the request again",
+                                    resp.status,
+                                    value.as_deref().unwrap_or(""),
+                                    wait.as_secs()
+                                ));
                                 continue;
                             }
-                            warnings.push(format!(
-                                "got {} with Retry-After, but the wait budget is spent",
-                                resp.status
-                            ));
+                            Err(Some(why)) => warnings.push(why),
+                            Err(None) => {}
                         }
                     }
                     if resp.status == 401
@@ -573,11 +608,18 @@ impl Runner {
                             && let Ok(Some(tok)) = self.tokens.refresh(actor, &binding.token).await
                         {
                             warnings.push("got 401; fetched a new token from the command and sent the request again".into());
+                            tracing::debug!(
+                                "step `{}`: 401; sending again with a new token",
+                                step.name
+                            );
                             req.bearer = Some(tok);
                             continue;
                         }
                     }
-                    return Ok((resp, took));
+                    return Sent {
+                        result: Ok((resp, took)),
+                        sends,
+                    };
                 }
                 Err(e)
                     if e.error.is_connect()
@@ -586,11 +628,54 @@ impl Runner {
                 {
                     net_retries += 1;
                     warnings.push(format!("GET failed ({}); retried", e.error));
+                    tracing::debug!("step `{}`: GET failed ({}); retrying", step.name, e.error);
                     tokio::time::sleep(Duration::from_millis(200 * u64::from(net_retries))).await;
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    return Sent {
+                        result: Err(e),
+                        sends,
+                    };
+                }
             }
         }
+    }
+
+    /// How long to wait before sending a throttled request again, taken from the run's
+    /// budget; `Err` with the reason (a warning) when it is not sent again.
+    fn throttle_wait(
+        &self,
+        status: u16,
+        retry_after: Option<&str>,
+        resent: u32,
+    ) -> Result<Duration, Option<String>> {
+        let Some(value) = retry_after else {
+            return Err(None);
+        };
+        let Ok(secs) = value.trim().parse::<u64>() else {
+            return Err(Some(format!(
+                "got {status} with Retry-After: {}, which is not a number of seconds; not sent again",
+                crate::judge::printable(value)
+            )));
+        };
+        if resent >= MAX_THROTTLE_RESENDS {
+            return Err(Some(format!(
+                "got {status} with Retry-After: {secs} after sending the request {} times; not sent again",
+                resent + 1
+            )));
+        }
+        let wait = Duration::from_secs(secs);
+        let Ok(mut left) = self.throttle_left.lock() else {
+            return Err(None);
+        };
+        if wait > *left {
+            return Err(Some(format!(
+                "got {status} with Retry-After: {secs}, more than the {}s left of the run's --retry-after-budget; not sent again",
+                left.as_secs()
+            )));
+        }
+        *left -= wait;
+        Ok(wait)
     }
 
     async fn build_request(
@@ -665,8 +750,16 @@ fn step_missing_var(step: &Step, state: &RunState<'_>) -> Option<String> {
 }
 
 fn response_view(resp: &HttpResponse) -> ResponseView {
+    let encoding = header(resp, "content-encoding")
+        .filter(|e| !e.trim().is_empty() && !e.trim().eq_ignore_ascii_case("identity"));
     let json = if resp.body.iter().all(u8::is_ascii_whitespace) {
         Ok(None)
+    } else if let Some(enc) = encoding {
+        // tgconform sends no Accept-Encoding, so the server owes an identity body.
+        Err(format!(
+            "it is encoded with Content-Encoding: {}, which tgconform did not ask for (it sends no Accept-Encoding)",
+            crate::judge::printable(&enc)
+        ))
     } else {
         crate::judge::parse_json_strict(&resp.body).map(Some)
     };
@@ -690,7 +783,7 @@ fn exchange_without_response(
     step: &Step,
     req: &HttpRequest,
     crid: &str,
-    attempt: u32,
+    sends: u32,
     failure: &HttpFailure,
 ) -> Exchange {
     let (status, headers) = match &failure.head {
@@ -714,12 +807,6 @@ fn exchange_without_response(
         duration: failure.elapsed,
         request_body: req.body.as_ref().map(|b| crate::judge::excerpt(b)),
         response_excerpt: None,
-        attempts: attempt,
+        attempts: sends,
     }
-}
-
-/// `Retry-After` in seconds (Graph sends seconds; HTTP dates are not used by Graph).
-fn retry_after(resp: &HttpResponse) -> Option<Duration> {
-    let v = header(resp, "retry-after")?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }

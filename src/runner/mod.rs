@@ -12,9 +12,10 @@ mod preview;
 mod request;
 mod state;
 
-pub use execute::{RunConfig, Runner};
+pub use execute::{DEFAULT_RETRY_AFTER_BUDGET, RunConfig, Runner};
 pub use http::{DEFAULT_MAX_BODY, DEFAULT_TIMEOUT, HttpError};
 pub use interrupt::{Interrupt, InterruptReason};
 pub use observe::{NoObserver, RequestRecord, ResponseRecord, StepObserver, StepRecord};
 pub use outcome::{Exchange, ScenarioOutcome, SnapshotEntry, Status, StepOutcome};
 pub use preview::{AuthPreview, StepPreview, preview};
+pub(crate) use request::origin as origin_of;

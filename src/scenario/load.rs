@@ -33,6 +33,9 @@ const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPT
 pub struct LoadOptions {
     /// Schema type names `expect.schema` may use; `None` skips the check.
     pub schema_types: Option<Vec<String>>,
+    /// Fixtures by name (file stem → text) used instead of the `fixtures/` folder
+    /// next to the scenario: the suite built into the binary has no folder.
+    pub fixtures: Option<Arc<BTreeMap<String, String>>>,
 }
 
 /// Scenario files in `dir` (not recursive: `fixtures/` holds fixtures), sorted.
@@ -724,8 +727,18 @@ impl Loader<'_> {
             Some(found) => found.clone(),
             None => {
                 let fpath = dir.join(format!("{name}.yaml"));
-                let text = std::fs::read_to_string(&fpath).map_err(|e| {
-                    let known = fixture_names(&dir);
+                let read = match &self.opts.fixtures {
+                    Some(embedded) => embedded
+                        .get(&name)
+                        .cloned()
+                        .ok_or_else(|| std::io::ErrorKind::NotFound.into()),
+                    None => std::fs::read_to_string(&fpath),
+                };
+                let text = read.map_err(|e| {
+                    let known = match &self.opts.fixtures {
+                        Some(embedded) => embedded.keys().cloned().collect(),
+                        None => fixture_names(&dir),
+                    };
                     let hint = match did_you_mean(&name, known.iter().map(String::as_str)) {
                         Some(k) => format!("did you mean `{k}`?"),
                         None if known.is_empty() => format!(
@@ -1534,6 +1547,7 @@ steps:
     fn unknown_schema_types_are_errors_when_types_are_known() {
         let opts = LoadOptions {
             schema_types: Some(vec!["governanceRequest".into()]),
+            ..LoadOptions::default()
         };
         let text = GOOD.replace(
             "      status: 200\n",

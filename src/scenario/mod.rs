@@ -15,6 +15,7 @@ mod template;
 mod yaml;
 
 pub use duration::parse_duration;
+pub(crate) use error::did_you_mean;
 pub use error::{LoadError, Span};
 pub use load::{LoadOptions, discover, load_file, load_str};
 pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};

@@ -504,6 +504,24 @@ impl SchemaRegistry {
                         }
                     }
                 }
+                ValidationErrorKind::Enum { options } => {
+                    // The library names two values and "N other candidates"; the
+                    // reader needs them all to fix the value.
+                    let allowed = options
+                        .as_array()
+                        .map(|o| o.iter().map(Value::to_string).collect::<Vec<_>>())
+                        .unwrap_or_default()
+                        .join(", ");
+                    outcome.violations.push(SchemaIssue {
+                        instance_path,
+                        schema_path,
+                        rule,
+                        message: format!(
+                            "{} is not one of the allowed values: {allowed}",
+                            crate::text::clip(&error.instance().to_string(), 200)
+                        ),
+                    });
+                }
                 _ => {
                     let message = if error.instance().is_object() {
                         error.masked_with("the object").to_string()

@@ -15,7 +15,9 @@ use crate::contract::{self, roles, scopes};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TokenError {
-    #[error("actor `{actor}`: environment variable `{var}` is not set or empty")]
+    #[error(
+        "actor `{actor}`: the environment variable `{var}` of its `token: {{env: …}}` is not set or empty"
+    )]
     EnvMissing { actor: String, var: String },
     #[error("actor `{actor}`: token command failed: {reason}")]
     Command { actor: String, reason: String },
@@ -124,7 +126,15 @@ async fn run_command(actor: &str, cmd: &str) -> Result<String, TokenError> {
             .chars()
             .take(200)
             .collect::<String>();
-        return Err(err(format!("exit status {}: {first}", out.status)));
+        let how = match out.status.code() {
+            Some(code) => format!("it exited with status {code}"),
+            None => "it was stopped by a signal".to_string(),
+        };
+        return Err(err(if first.trim().is_empty() {
+            how
+        } else {
+            format!("{how}: {}", first.trim())
+        }));
     }
     let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if token.is_empty() {
@@ -247,5 +257,22 @@ mod tests {
         let cache = TokenCache::new();
         let r = cache.token("a", &TokenSpec::Command("exit 3".into())).await;
         assert!(matches!(r, Err(TokenError::Command { .. })));
+    }
+
+    #[tokio::test]
+    async fn a_failing_command_says_its_status_once_with_its_first_stderr_line() {
+        let cache = TokenCache::new();
+        let spec = TokenSpec::Command("echo 'az: not logged in' >&2; exit 1".into());
+        let msg = cache
+            .token("governing", &spec)
+            .await
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            msg.as_deref(),
+            Some(
+                "actor `governing`: token command failed: it exited with status 1: az: not logged in"
+            )
+        );
     }
 }
