@@ -1,11 +1,12 @@
-//! The 23 documented operations (§3) with their permissions and role sets (§5).
+//! The 23 documented operations with their permissions and role sets (the `PERM-*`
+//! and `ROLE-*` rules of `docs/contract.md`).
 //!
 //! The mock enforces these; coverage reports count against them.
 
 use super::roles as r;
 use super::scopes as s;
 
-/// Which directory roles an operation accepts (§5 "Role sets").
+/// Which directory roles an operation accepts (the role sets of the docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleSet {
     /// Relationship APIs, read.
@@ -61,7 +62,7 @@ pub enum Access {
         higher: &'static str,
         app: Option<&'static str>,
     },
-    /// A write: delegated only (`…ReadWrite.All`); application not supported (§5).
+    /// A write: delegated only (`…ReadWrite.All`); application not supported.
     Write { scope: &'static str },
 }
 
@@ -80,7 +81,7 @@ impl Access {
 }
 
 /// Every documented operation by name: what the mock dispatches on and what reports
-/// and rules refer to. The discriminant is the index into [`OPERATIONS`] (fact sheet
+/// and rules refer to. The discriminant is the index into [`OPERATIONS`] (the
 /// number − 1), so [`OperationId::operation`] is a plain index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OperationId {
@@ -128,7 +129,7 @@ pub enum Segment {
 /// One documented operation.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
-    /// The fact sheet's number (§3).
+    /// The operation's number in the docs' order (1–23).
     pub number: u8,
     pub id: OperationId,
     /// Short stable name, e.g. `governanceRequest.create`.
@@ -143,7 +144,7 @@ pub struct Operation {
     pub success: u16,
     pub access: Access,
     pub roles: RoleSet,
-    /// Evidence tag of the permission row (§5): `D` documented, `I` inferred.
+    /// Evidence of the permission row: `D` documented, `I` inferred.
     pub permission_evidence: &'static str,
 }
 
@@ -185,7 +186,7 @@ macro_rules! op {
     };
 }
 
-/// Every documented operation, in the fact sheet's order (§3).
+/// Every documented operation, in the docs' order.
 pub const OPERATIONS: &[Operation] = &[
     op!(
         1,
@@ -485,7 +486,7 @@ pub struct RouteMatch<'s> {
 /// (`["directory", "tenantGovernance", "governanceRequests", "…"]`, already
 /// percent-decoded). Literal action/function segments (`refresh`, `refreshStatus`,
 /// `enableRelatedTenants`) win over `{id}`, as they do in Graph's routing, and the
-/// namespace-qualified forms of bound operations (§12 A1) map to the same operation.
+/// namespace-qualified forms of bound operations (`GRAPH-BOUND-OPERATIONS-QUALIFIED`) map to the same operation.
 ///
 /// Runs on every request of the mock, so it allocates nothing.
 pub fn route<'s, S: AsRef<str>>(method: &str, segments: &'s [S]) -> Option<RouteMatch<'s>> {

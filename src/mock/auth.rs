@@ -1,5 +1,5 @@
-//! Identities: mock tokens (README "Mock tokens") and the permission rules of fact
-//! sheet §5, enforced from `crate::contract::OPERATIONS`.
+//! Identities: mock tokens (README "Mock tokens") and the permission rules (`PERM-*`,
+//! `ROLE-*` in `docs/contract.md`), enforced from `crate::contract::OPERATIONS`.
 //!
 //! Delegated tokens need one of the operation's delegated scopes (the `…ReadWrite.All`
 //! scope is listed as "higher" on reads, so it grants the read) **and** one of the

@@ -1,8 +1,8 @@
 //! Graph error answers: a status, a code and a message, rendered as Graph's envelope
 //! `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
 //!
-//! Codes follow the names Graph uses for the same situation elsewhere (fact sheet §12
-//! lists them as usual, not guaranteed): permission failures are
+//! Codes follow the names Graph uses for the same situation elsewhere (`GRAPH-ERROR-BODY` in
+//! `docs/contract.md`: usual, not guaranteed): permission failures are
 //! `Authorization_RequestDenied`, business-rule refusals by the wrong party are
 //! `Forbidden`, unknown ids `Request_ResourceNotFound`, unsupported OData options
 //! `Request_UnsupportedQuery`.

@@ -1,4 +1,4 @@
-//! OData system query options on the four governance lists (fact sheet §4: `$filter`,
+//! OData system query options on the four governance lists (`ODATA-*` rules: `$filter`,
 //! `$orderby`, `$top`, `$skip`, `$skiptoken` documented; `$select` added because Graph
 //! users reach for it), and the collection envelope with `@odata.nextLink`.
 //!

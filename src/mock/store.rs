@@ -56,7 +56,7 @@ impl RelationshipStatus {
 }
 
 /// The frozen copy of a template carried by a request and a relationship
-/// (`relationshipPolicy`, fact sheet §7).
+/// (`relationshipPolicy`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Snapshot {
     pub policy_id: String,
@@ -338,7 +338,7 @@ impl Store {
 
     /// Whether `tid` is governed by anyone, or governs anyone, through a live relationship.
     /// Governing its own add-on tenants does not count: a governed tenant may create them
-    /// (the documented exception to "no multi-tier governance", fact sheet §9.5).
+    /// (the documented exception to "no multi-tier governance").
     pub fn has_live_relationship_as(&self, tid: &str, governing_side: bool) -> bool {
         self.tenants.get(tid).is_some_and(|t| {
             t.relationships
@@ -458,7 +458,7 @@ fn other_party<'a, T: Shared>(x: &'a T, tid: &str) -> &'a str {
     }
 }
 
-/// The system template every tenant has (fact sheet §6.5, example
+/// The system template every tenant has (`TPL-DEFAULT-GET`, example
 /// `governancePolicyTemplate-get-default-response.json`).
 fn default_template(now: DateTime<Utc>) -> Template {
     Template {

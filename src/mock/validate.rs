@@ -417,7 +417,8 @@ pub(crate) fn role_assignments(v: &Value) -> Result<Value, GraphError> {
 
 /// The template id named by `governancePolicyTemplate@odata.bind`: an absolute URL
 /// (any host, `/beta` or `/v1.0`) or a relative one
-/// (`directory/tenantGovernance/governancePolicyTemplates/{id}`), fact sheet §12 A6.
+/// (`directory/tenantGovernance/governancePolicyTemplates/{id}`) (`REQ-CREATE-BIND-ABSOLUTE`,
+/// `REQ-CREATE-BIND-RELATIVE`).
 pub(crate) fn template_bind(url: &str) -> Option<String> {
     let mut p = url.trim();
     if let Some(i) = p.find("://") {

@@ -56,7 +56,7 @@ impl App {
 
     /// Secure tenant creation, which happens outside this API: the caller's tenant
     /// creates an add-on tenant and, if its `default` template is configured, governs it
-    /// through an `addOnTenant` relationship (fact sheet §6.5, §9.6: "if the default
+    /// through an `addOnTenant` relationship (`REL-ADDON-CREATED`, `REL-ADDON-NEEDS-CONFIGURED-DEFAULT`: "if the default
     /// template is not configured, add-on tenant creation establishes no relationship").
     pub(super) fn create_add_on_tenant(&self, inc: &Incoming<'_>) -> Result<Reply, GraphError> {
         if !inc.headers.contains_key(axum::http::header::AUTHORIZATION) {

@@ -104,7 +104,7 @@ fn not_found(what: &str, id: &str, faults: FaultSet) -> GraphError {
 }
 
 /// The shared object if the caller may see it: unknown ids and objects of other
-/// tenants are both 404, so ids do not leak (fact sheet §12).
+/// tenants are both 404, so ids do not leak (`ISOLATION-404`).
 fn visible<'s, T: Shared>(
     found: Option<&'s T>,
     what: &str,
@@ -203,7 +203,8 @@ impl App {
         r
     }
 
-    /// PATCH answers 200 with the full entity (fact sheet §2), or 204 with the fault.
+    /// PATCH answers 200 with the full entity (`REQ-UPDATE-200` and the
+    /// other update rules), or 204 with the fault.
     fn updated(&self, call: &Call<'_>, collection: &str, m: Map<String, Value>) -> Reply {
         if self.faults.has(Fault::PatchReturns204) {
             return Reply::no_content();

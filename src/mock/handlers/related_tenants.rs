@@ -10,7 +10,7 @@ use crate::mock::faults::Fault;
 use crate::mock::store::Store;
 
 impl App {
-    /// "won't run successfully" before enableRelatedTenants (fact sheet §4.5 #19): 403.
+    /// "won't run successfully" before enableRelatedTenants (`RT-BEFORE-ENABLE-REFUSED`): 403.
     pub(super) fn related_enabled(
         &self,
         store: &Store,

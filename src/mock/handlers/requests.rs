@@ -150,7 +150,7 @@ impl App {
                 )));
             }
         };
-        // Multi-tier governance is not supported ("API calls fail", fact sheet §9.5).
+        // Multi-tier governance is not supported ("API calls fail", `REQ-CREATE-MULTI-TIER`).
         if store.has_live_relationship_as(&governing, false) {
             return Err(GraphError::bad_request(
                 "The calling tenant is governed by another tenant and cannot govern tenants itself (multi-tier governance is not supported).",
@@ -162,7 +162,7 @@ impl App {
             )));
         }
         let now = store.now_for(&[&governing, &governed]);
-        // Three-step handshake (fact sheet §9.2): without an active relationship of the
+        // Three-step handshake (`REQ-CREATE-NEEDS-INVITATION`): without an active relationship of the
         // pair, the governed tenant must have invited the governing tenant.
         let two_step = store.live_relationship(&governing, &governed).is_some();
         let invited = store.live_invitation(
@@ -323,7 +323,7 @@ impl App {
     }
 
     /// Acceptance: a live relationship of the pair gets the new snapshot (updated in
-    /// place, fact sheet §12 S7); otherwise exactly one new relationship appears.
+    /// place, `REQ-ACCEPT-UPDATES-EXISTING`); otherwise exactly one new relationship appears.
     pub(super) fn establish(
         &self,
         store: &mut Store,

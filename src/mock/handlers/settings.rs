@@ -78,7 +78,7 @@ impl App {
             Some(_) if self.faults.has(Fault::EnableRelatedTenantsNotIdempotent) => {
                 return Err(GraphError::conflict("Related tenants are already enabled."));
             }
-            // Idempotent: a second call changes nothing (fact sheet §12 S13).
+            // Idempotent: a second call changes nothing (`SET-ENABLE-TWICE`).
             Some(_) => {}
             None => t.related_enabled = Some(now),
         }
