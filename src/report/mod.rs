@@ -18,7 +18,7 @@ pub use console::{
 pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
 pub use github::{AnnotationsReporter, annotations, load_error_annotation};
 pub use json::{JsonReport, JsonReporter, json_report};
-pub use junit::{JunitReporter, junit_xml};
+pub use junit::{JunitReporter, SuiteRun, hostname, junit_xml};
 pub use rule_coverage::{
     EvidenceCounts, RuleCoverage, RuleCoverageCollector, RuleStatus, StepChecks, rule_coverage,
     rule_coverage_table,
