@@ -11,7 +11,7 @@ use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
     AnnotationsReporter, ConsoleReporter, CoverageReporter, JsonReporter, JunitReporter, Masker,
-    load_error_annotation,
+    RunSelection, load_error_annotation,
 };
 use crate::runner::{AuthPreview, preview};
 use crate::scenario::{self, Scenario};
@@ -269,11 +269,19 @@ pub(crate) fn run(
         reporters.push(JunitReporter::new(path.clone(), tokens.clone()));
     }
     if let Some(path) = &args.json {
-        reporters.push(JsonReporter::new(
-            path.clone(),
-            tokens.clone(),
-            args.coverage.then(|| schemas.clone()),
-        ));
+        reporters.push(
+            JsonReporter::new(
+                path.clone(),
+                tokens.clone(),
+                args.coverage.then(|| schemas.clone()),
+            )
+            .with_selection(RunSelection {
+                filter: args.filter.clone(),
+                tags: args.tags.clone(),
+                skip_tags: args.skip_tags.clone(),
+                allow_mutations: args.allow_mutations,
+            }),
+        );
     }
     match &snapshots {
         Some(snapshots) => {

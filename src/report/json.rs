@@ -19,10 +19,31 @@ pub struct JsonReport<'a> {
     pub target: &'a str,
     pub target_kind: crate::target::TargetKind,
     pub schema_mode: String,
+    /// When the run started, RFC 3339 in UTC.
+    pub started_at: String,
+    /// Wall time of the run in milliseconds (scenarios overlap: not their sum).
+    pub duration: u64,
+    /// What was asked for on the command line.
+    pub selection: &'a RunSelection,
+    /// The seed the order was shuffled with (`--shuffle`), else null.
+    pub shuffle: Option<u64>,
+    /// Scenarios run at once.
+    pub jobs: usize,
     pub totals: Totals,
     pub scenarios: Vec<&'a ScenarioOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<serde_json::Value>,
+}
+
+/// The scenarios a run was asked to run: `FILTER`, `--tag`, `--skip-tag`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunSelection {
+    /// Only scenarios whose stem contains this (null: all).
+    pub filter: Option<String>,
+    pub tags: Vec<String>,
+    pub skip_tags: Vec<String>,
+    /// `--allow-mutations` (mutating scenarios against a real tenant).
+    pub allow_mutations: bool,
 }
 
 pub fn json_report(report: &JsonReport<'_>, masker: &Masker) -> Result<String, String> {
@@ -36,6 +57,7 @@ pub struct JsonReporter {
     path: PathBuf,
     tokens: TokenCache,
     info: Option<RunInfo>,
+    selection: RunSelection,
     outcomes: Vec<Arc<ScenarioOutcome>>,
     coverage: Option<(CoverageCollector, SchemaRegistry)>,
 }
@@ -47,9 +69,16 @@ impl JsonReporter {
             path,
             tokens,
             info: None,
+            selection: RunSelection::default(),
             outcomes: Vec::new(),
             coverage: coverage.map(|s| (CoverageCollector::new(), s)),
         }
+    }
+
+    /// Record what the run was asked to select (the report's `selection`).
+    pub fn with_selection(mut self, selection: RunSelection) -> Self {
+        self.selection = selection;
+        self
     }
 }
 
@@ -69,6 +98,11 @@ impl Reporter for JsonReporter {
                     Some(i) => (i.base_url.as_str(), i.kind, i.schema_mode),
                     None => ("", crate::target::TargetKind::Embedded, SchemaMode::Strict),
                 };
+                let started = self
+                    .info
+                    .as_ref()
+                    .map(|i| i.started_at)
+                    .unwrap_or_else(std::time::SystemTime::now);
                 let rep = JsonReport {
                     version: 2,
                     tool: "tgconform",
@@ -79,6 +113,12 @@ impl Reporter for JsonReporter {
                         SchemaMode::Strict => "strict".into(),
                         SchemaMode::Lenient => "lenient".into(),
                     },
+                    started_at: chrono::DateTime::<chrono::Utc>::from(started)
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    duration: u64::try_from(summary.duration.as_millis()).unwrap_or(u64::MAX),
+                    selection: &self.selection,
+                    shuffle: self.info.as_ref().and_then(|i| i.shuffle),
+                    jobs: self.info.as_ref().map(|i| i.jobs).unwrap_or(1),
                     totals: summary.totals,
                     scenarios: self.outcomes.iter().map(|o| &**o).collect(),
                     coverage: self

@@ -17,7 +17,7 @@ pub use console::{
 };
 pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
 pub use github::{AnnotationsReporter, annotations, load_error_annotation};
-pub use json::{JsonReport, JsonReporter, json_report};
+pub use json::{JsonReport, JsonReporter, RunSelection, json_report};
 pub use junit::{JunitReporter, SuiteRun, hostname, junit_xml};
 pub use rule_coverage::{
     EvidenceCounts, RuleCoverage, RuleCoverageCollector, RuleStatus, StepChecks, rule_coverage,
