@@ -84,7 +84,11 @@ fn attr(e: &BytesStart<'_>, key: &str) -> Option<String> {
     e.attributes()
         .filter_map(Result::ok)
         .find(|a| a.key.as_ref() == key.as_bytes())
-        .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 impl Schema {
@@ -214,7 +218,7 @@ impl Schema {
             for a in e.attributes().filter_map(Result::ok) {
                 let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
                 let value = a
-                    .unescape_value()
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                     .map(|v| v.into_owned())
                     .unwrap_or_default();
                 match decl.attrs.get(&key) {
