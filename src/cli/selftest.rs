@@ -1,6 +1,7 @@
 //! `tgconform selftest`: the mutation self-test. The whole suite runs against the
-//! embedded mock once clean and once per fault of the mock's catalogue; every fault
-//! must make at least one scenario fail ("killed").
+//! embedded mock once clean and once per fault of the mock's catalogue. Every fault
+//! must be killed, and the catalogue's claims must hold: each scenario a fault names in
+//! `killed_by` fails, in a step whose `checks` name a rule the fault `breaks`.
 
 use futures_util::StreamExt;
 
@@ -10,7 +11,7 @@ use super::error::{CliError, usage};
 use super::run::{load_all, parse_faults};
 use super::suite::{EmbeddedSuite, SuiteSource};
 use crate::engine::{Collect, EngineBuilder, EngineError, ReportError, RunSummary, Target};
-use crate::mock::{Fault, MockOptions};
+use crate::mock::{Fault, MockOptions, rule_matches};
 use crate::plan::{self, Selection};
 use crate::report::{self, Masker};
 use crate::runner::ScenarioOutcome;
@@ -27,6 +28,61 @@ pub struct FaultResult {
     pub description: String,
     /// Scenarios that failed with the fault on (empty: the fault survived).
     pub killed_by: Vec<String>,
+    /// Rules (ids or patterns) the fault says it breaks.
+    pub breaks: Vec<String>,
+    /// Scenarios the fault says kill it that ran and passed.
+    pub missed: Vec<String>,
+    /// Scenarios the fault says kill it that failed, but in no step checking a rule the
+    /// fault breaks: killed for another reason than the one claimed.
+    pub unattributed: Vec<String>,
+}
+
+impl FaultResult {
+    /// Killed, as claimed.
+    pub fn holds(&self) -> bool {
+        !self.killed_by.is_empty() && self.missed.is_empty() && self.unattributed.is_empty()
+    }
+}
+
+/// Compare a fault's claims with the scenarios that failed with it on. Claimed
+/// scenarios that were not planned (e.g. `--skip-tag`) are not held against it.
+fn judge_fault(
+    f: Fault,
+    failed: &[std::sync::Arc<ScenarioOutcome>],
+    planned: &[String],
+) -> FaultResult {
+    let mut killed_by: Vec<String> = failed.iter().map(|o| o.stem.clone()).collect();
+    killed_by.sort();
+    let breaks = f.breaks();
+    let mut missed = Vec::new();
+    let mut unattributed = Vec::new();
+    for claim in f.killed_by() {
+        if !planned.iter().any(|p| p == claim) {
+            continue;
+        }
+        match failed.iter().find(|o| o.stem == *claim) {
+            None => missed.push(claim.to_string()),
+            Some(o) => {
+                let attributed = o
+                    .steps
+                    .iter()
+                    .filter(|s| s.status == crate::runner::Status::Failed)
+                    .flat_map(|s| s.checks.iter())
+                    .any(|id| breaks.iter().any(|p| rule_matches(p, id)));
+                if !attributed {
+                    unattributed.push(claim.to_string());
+                }
+            }
+        }
+    }
+    FaultResult {
+        fault: f.name().to_string(),
+        description: f.description().to_string(),
+        killed_by,
+        breaks: breaks.iter().map(|b| b.to_string()).collect(),
+        missed,
+        unattributed,
+    }
 }
 
 pub(crate) fn selftest(
@@ -118,21 +174,22 @@ pub(crate) fn selftest(
             .buffered(PARALLEL_FAULTS)
             .collect(),
     );
+    let planned_stems: Vec<String> = planned.iter().map(|p| p.meta().stem.clone()).collect();
     for (f, outcomes) in faults.iter().zip(runs) {
         let (_, failed) = outcomes?;
-        let mut killed_by: Vec<String> = failed.iter().map(|o| o.stem.clone()).collect();
-        killed_by.sort();
-        let r = FaultResult {
-            fault: f.name().to_string(),
-            description: f.description().to_string(),
-            killed_by,
-        };
+        let r = judge_fault(*f, &failed, &planned_stems);
         outln!("{}", line(&r));
         results.push(r);
     }
     let killed = results.iter().filter(|r| !r.killed_by.is_empty()).count();
     let survived = results.len() - killed;
-    outln!("\n{killed} killed, {survived} survived");
+    let broken_claims = results
+        .iter()
+        .filter(|r| !r.killed_by.is_empty() && !r.holds())
+        .count();
+    outln!(
+        "\n{killed} killed, {survived} survived, {broken_claims} killed otherwise than claimed"
+    );
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&results).map_err(|e| {
             CliError::Reports(vec![ReportError::Render {
@@ -147,7 +204,7 @@ pub(crate) fn selftest(
             }])
         })?;
     }
-    if clean_ok && survived == 0 {
+    if clean_ok && survived == 0 && broken_claims == 0 {
         Ok(())
     } else {
         Err(CliError::Failed)
@@ -157,6 +214,19 @@ pub(crate) fn selftest(
 fn line(r: &FaultResult) -> String {
     if r.killed_by.is_empty() {
         format!("SURVIVED  {:<44} {}", r.fault, r.description)
+    } else if !r.holds() {
+        let mut why = Vec::new();
+        if !r.missed.is_empty() {
+            why.push(format!("not killed by {} as claimed", r.missed.join(", ")));
+        }
+        if !r.unattributed.is_empty() {
+            why.push(format!(
+                "{} failed in no step that checks {}",
+                r.unattributed.join(", "),
+                r.breaks.join(", ")
+            ));
+        }
+        format!("CLAIM     {:<44} {}", r.fault, why.join("; "))
     } else {
         let shown: Vec<&str> = r.killed_by.iter().take(4).map(String::as_str).collect();
         let more = if r.killed_by.len() > 4 {
@@ -165,5 +235,81 @@ fn line(r: &FaultResult) -> String {
             String::new()
         };
         format!("killed    {:<44} by {}{more}", r.fault, shown.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::runner::{Status, StepOutcome};
+    use crate::scenario::{Span, StepPhase};
+
+    /// A failed outcome of `stem` whose one failed step checks `checks`.
+    fn failed(stem: &str, checks: &[&str]) -> Arc<ScenarioOutcome> {
+        Arc::new(ScenarioOutcome {
+            stem: stem.into(),
+            name: stem.into(),
+            path: format!("{stem}.yaml").into(),
+            tags: Vec::new(),
+            status: Status::Failed,
+            duration: Duration::ZERO,
+            steps: vec![StepOutcome {
+                name: "s".into(),
+                phase: StepPhase::Main,
+                actor: "governing".into(),
+                span: Span::default(),
+                status: Status::Failed,
+                exchange: None,
+                failures: Vec::new(),
+                warnings: Vec::new(),
+                checks: checks.iter().map(|c| c.to_string()).collect(),
+            }],
+            warnings: Vec::new(),
+            leftovers: Vec::new(),
+            snapshot: Vec::new(),
+            dynamic_values: Vec::new(),
+        })
+    }
+
+    const FAULT: Fault = Fault::RequestExpiry13Days;
+
+    fn planned() -> Vec<String> {
+        FAULT.killed_by().iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_fault_killed_as_claimed_holds() {
+        let claim = FAULT.killed_by()[0];
+        let r = judge_fault(FAULT, &[failed(claim, &["REQ-EXPIRY-14D"])], &planned());
+        assert!(r.holds(), "{r:?}");
+    }
+
+    #[test]
+    fn a_claimed_scenario_that_passed_is_a_broken_claim() {
+        let r = judge_fault(
+            FAULT,
+            &[failed("some-other", &["REQ-EXPIRY-14D"])],
+            &planned(),
+        );
+        assert_eq!(r.missed, planned());
+        assert!(!r.holds());
+    }
+
+    #[test]
+    fn a_kill_in_a_step_that_checks_another_rule_is_a_broken_claim() {
+        let claim = FAULT.killed_by()[0];
+        let r = judge_fault(FAULT, &[failed(claim, &["REQ-CREATE-201"])], &planned());
+        assert_eq!(r.unattributed, [claim]);
+        assert!(!r.holds());
+    }
+
+    #[test]
+    fn claimed_scenarios_outside_the_run_are_not_held_against_the_fault() {
+        let r = judge_fault(FAULT, &[failed("some-other", &[])], &[]);
+        assert!(r.missed.is_empty() && r.unattributed.is_empty());
+        assert!(r.holds());
     }
 }

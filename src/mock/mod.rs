@@ -56,7 +56,7 @@ pub mod server;
 mod store;
 mod validate;
 
-pub use faults::Fault;
+pub use faults::{Fault, rule_matches};
 pub use server::{MockServer, router};
 
 /// How the embedded mock behaves: which faults are on, and whether the control
