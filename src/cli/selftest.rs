@@ -187,9 +187,7 @@ pub(crate) fn selftest(
         .iter()
         .filter(|r| !r.killed_by.is_empty() && !r.holds())
         .count();
-    outln!(
-        "\n{killed} killed, {survived} survived, {broken_claims} killed otherwise than claimed"
-    );
+    outln!("\n{killed} killed, {survived} survived, {broken_claims} killed otherwise than claimed");
     if let Some(path) = &args.json {
         let text = serde_json::to_string_pretty(&results).map_err(|e| {
             CliError::Reports(vec![ReportError::Render {
