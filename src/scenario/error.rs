@@ -123,7 +123,10 @@ fn render_snippet(source: &str, span: Span) -> Option<String> {
         .chars()
         .skip(skip)
         .take(col - 1 - skip)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| match c {
+            '\t' => "\t".to_string(),
+            c => " ".repeat(shown(c).chars().count()),
+        })
         .collect();
     out.push_str(&format!(
         "{:>width$} | {}{caret_pad}^",
@@ -142,11 +145,27 @@ fn window(line: &str, skip: usize) -> String {
     if skip > 0 {
         out.push('…');
     }
-    out.extend(line.chars().skip(skip).take(WINDOW));
+    out.extend(line.chars().skip(skip).take(WINDOW).map(shown));
     if count > skip + WINDOW {
         out.push('…');
     }
     out
+}
+
+/// A character as a snippet shows it: characters a reader cannot see (no-break and
+/// zero-width spaces, direction marks, control characters other than tab) escaped as
+/// `\u{a0}`, so the line on screen is the line in the file.
+fn shown(c: char) -> String {
+    let invisible = matches!(
+        c,
+        '\u{a0}' | '\u{ad}' | '\u{2007}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202f}'
+            | '\u{2060}'..='\u{2069}' | '\u{3000}' | '\u{feff}'
+    );
+    if invisible || (c.is_control() && c != '\t') {
+        c.escape_unicode().to_string()
+    } else {
+        c.to_string()
+    }
 }
 
 /// The closest candidate within edit distance 2, for "did you mean" hints.
@@ -204,6 +223,12 @@ mod tests {
             Some(499 - 420),
             "{s}"
         );
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_escaped_with_the_caret_after_them() {
+        let s = render_snippet("a:\u{a0}\u{200b}b\n", Span::new(1, 5)).unwrap_or_default();
+        assert_eq!(s, "1 | a:\\u{a0}\\u{200b}b\n  |                ^");
     }
 
     #[test]

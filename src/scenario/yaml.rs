@@ -54,8 +54,253 @@ pub(crate) fn parse<T: serde::de::DeserializeOwned>(
     text: &str,
     kind: FileKind,
 ) -> Result<T, LoadError> {
-    serde_saphyr::from_str_with_options::<T>(text, options())
-        .map_err(|e| explain(path, text, &e, kind))
+    if let Some(e) = invisible_character(path, text) {
+        return Err(e);
+    }
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        let explained = explain(path, text, &e, kind);
+        // The parser reads and deserializes in one pass, so a misplaced line often
+        // surfaces as something else ("the request has no `path`"), or a line early:
+        // the usual slips are looked for first, and named at their own character.
+        slip(path, text, explained.span).unwrap_or(explained)
+    })
+}
+
+/// Characters that look like a space or nothing at all: a scenario that holds one
+/// breaks (or changes a value) in ways the reader cannot see.
+fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{a0}' => "no-break space",
+        '\u{ad}' => "soft hyphen",
+        '\u{2007}' => "figure space",
+        '\u{200b}' => "zero-width space",
+        '\u{200c}' => "zero-width non-joiner",
+        '\u{200d}' => "zero-width joiner",
+        '\u{200e}' => "left-to-right mark",
+        '\u{200f}' => "right-to-left mark",
+        '\u{2028}' => "line separator",
+        '\u{2029}' => "paragraph separator",
+        '\u{202a}'..='\u{202e}' => "bidirectional formatting character",
+        '\u{202f}' => "narrow no-break space",
+        '\u{2060}' => "word joiner",
+        '\u{2066}'..='\u{2069}' => "bidirectional isolate",
+        '\u{3000}' => "ideographic space",
+        '\u{feff}' => "zero-width no-break space (byte order mark)",
+        _ => return None,
+    })
+}
+
+/// The first invisible character outside comment lines (a byte order mark at the very
+/// start is allowed), as an error at its position.
+fn invisible_character(path: &Path, text: &str) -> Option<LoadError> {
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        for (col, c) in line.chars().enumerate() {
+            if i == 0 && col == 0 && c == '\u{feff}' {
+                continue;
+            }
+            if let Some(name) = invisible_name(c) {
+                let code = format!("U+{:04X}", c as u32);
+                return Some(
+                    LoadError::new(
+                        path,
+                        Span::new(i as u64 + 1, col as u64 + 1),
+                        format!("an invisible character, {code} ({name}), is in this line"),
+                    )
+                    .with_source(text)
+                    .with_hint(format!(
+                        "delete it (retype the spaces around it); a value that needs it writes it as \"\\u{:04X}\" in double quotes",
+                        c as u32
+                    )),
+                );
+            }
+        }
+    }
+    None
+}
+
+/// The slips behind most YAML errors, looked for when a file does not load: a tab in
+/// the indentation, a line indented to no level of the lines above, and `key:value`
+/// without a space. `at` is where the parser stopped.
+fn slip(path: &Path, text: &str, at: Span) -> Option<LoadError> {
+    let err = |span: Span, message: String, hint: String| {
+        Some(
+            LoadError::new(path, span, message)
+                .with_source(text)
+                .with_hint(hint),
+        )
+    };
+    let mut levels: Vec<usize> = Vec::new();
+    // (content column, its key has no value on the line: children may follow)
+    let mut prev: Option<(usize, bool, String)> = None;
+    let mut block_scalar: Option<usize> = None;
+    let mut flow_depth: i64 = 0;
+    for (i, line) in text.lines().enumerate() {
+        let no = i as u64 + 1;
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        if let Some(parent) = block_scalar {
+            if indent > parent || body.starts_with('\t') {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if flow_depth > 0 {
+            flow_depth += bracket_balance(body);
+            continue;
+        }
+        if body.starts_with('\t') {
+            return err(
+                Span::new(no, indent as u64 + 1),
+                "a tab in the indentation".into(),
+                "indent with spaces only: YAML does not allow tabs there".into(),
+            );
+        }
+        // `- - key: v`: the content starts after the item markers.
+        let mut content = body;
+        let mut column = indent;
+        while let Some(rest) = content.strip_prefix("- ") {
+            let inner = rest.trim_start_matches(' ');
+            column += content.len() - inner.len();
+            content = inner;
+        }
+        let key = split_key(content);
+        if let Some((k, _)) = &key
+            && let Some((pcol, opens, pkey)) = &prev
+        {
+            if indent > *pcol && !*opens {
+                return err(
+                    Span::new(no, indent as u64 + 1),
+                    format!(
+                        "`{k}` is indented more than `{pkey}` above it, but `{pkey}` has its value on its line, so nothing can be nested under it"
+                    ),
+                    format!("line `{k}` up with `{pkey}` ({pcol} spaces) if it belongs beside it"),
+                );
+            }
+            let mut popped = None;
+            while levels.last().is_some_and(|l| *l > indent) {
+                popped = levels.pop();
+            }
+            if let Some(deeper) = popped
+                && levels.last().is_none_or(|l| *l < indent)
+            {
+                let (outer, beside) = match levels.last() {
+                    Some(l) => (
+                        format!(" and their parent at {l}"),
+                        format!(" or {l} (beside their parent)"),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                return err(
+                    Span::new(no, indent as u64 + 1),
+                    format!(
+                        "`{k}` is indented {indent} spaces, which lines it up with nothing: the lines above are at {deeper}{outer}"
+                    ),
+                    format!(
+                        "line it up with the keys it belongs with: {deeper} spaces (beside the lines above){beside}"
+                    ),
+                );
+            }
+        }
+        if levels.last() != Some(&indent) {
+            levels.push(indent);
+        }
+        if column != indent {
+            levels.push(column);
+        }
+        if (no == at.line || no == at.line + 1)
+            && let Some(colon) = glued_colon(content)
+        {
+            let word: String = content.split_whitespace().next().unwrap_or("").to_string();
+            let (k, v) = word.split_at(colon);
+            return err(
+                Span::new(no, (column + colon + 2) as u64),
+                format!("`{word}` needs a space after the colon to be a key and its value"),
+                format!("write `{k}: {}`", &v[1..]),
+            );
+        }
+        let opens = match &key {
+            Some((_, rest)) => {
+                if rest.starts_with('|') || rest.starts_with('>') {
+                    block_scalar = Some(column);
+                }
+                rest.is_empty() || rest.starts_with('#')
+            }
+            None => false,
+        };
+        flow_depth = bracket_balance(content).max(0);
+        prev = Some((
+            column,
+            opens || flow_depth > 0,
+            key.map(|(k, _)| k)
+                .unwrap_or_else(|| content.chars().take(30).collect()),
+        ));
+    }
+    None
+}
+
+/// `key: rest` (or `key:` at the end of the line), outside quotes.
+fn split_key(content: &str) -> Option<(String, &str)> {
+    let mut quote = None;
+    for (i, c) in content.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if i == 0 => quote = Some(c),
+            (None, '#') if i > 0 && content[..i].ends_with(' ') => return None,
+            (None, '{' | '[') if i == 0 => return None,
+            (None, ':') => {
+                let rest = &content[i + 1..];
+                if rest.is_empty() || rest.starts_with([' ', '\t']) {
+                    return Some((content[..i].trim().to_string(), rest.trim()));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the colon of `key:value` is, for a line that is nothing but that (not a URL,
+/// not `a::b`, no `: ` anywhere).
+fn glued_colon(content: &str) -> Option<usize> {
+    if content.contains(": ") || content.ends_with(':') || content.contains(char::is_whitespace) {
+        return None;
+    }
+    let colon = content.find(':')?;
+    let (k, v) = (&content[..colon], &content[colon + 1..]);
+    let key_like = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_$@.-".contains(c))
+        && k.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '$');
+    (key_like && !v.is_empty() && !v.starts_with([':', '/'])).then_some(colon)
+}
+
+/// Opened minus closed flow brackets on a line, outside quotes and comments.
+fn bracket_balance(line: &str) -> i64 {
+    let mut depth = 0;
+    let mut quote = None;
+    let mut prev = ' ';
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if prev.is_whitespace() || "[{,:".contains(prev) => quote = Some(c),
+            (None, '#') if prev.is_whitespace() => break,
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            _ => {}
+        }
+        prev = c;
+    }
+    depth
 }
 
 /// The parser's error as a [`LoadError`] a scenario author can act on.
@@ -267,8 +512,8 @@ fn parser_message(text: &str, raw: &str, span: &mut Span) -> (String, Option<Str
     }
     if raw.contains("tab") {
         return (
-            raw.to_string(),
-            Some("indent with spaces: YAML does not allow tabs in indentation".into()),
+            "a tab where YAML allows only spaces".into(),
+            Some("indent with spaces only: YAML does not allow tabs in indentation".into()),
         );
     }
     if raw.contains("after double-quoted scalar") || raw.contains("after single-quoted scalar") {
@@ -295,7 +540,7 @@ fn parser_message(text: &str, raw: &str, span: &mut Span) -> (String, Option<Str
     }
     if raw.contains("mapping values are not allowed") {
         return (
-            raw.to_string(),
+            "a `key: value` cannot start here".into(),
             Some("check this line's indentation against the lines above; quote a value that contains `: `".into()),
         );
     }
@@ -304,14 +549,23 @@ fn parser_message(text: &str, raw: &str, span: &mut Span) -> (String, Option<Str
         || raw.contains("':' indicator")
         || raw.contains("flow")
     {
-        let hint = match unclosed_bracket(text, *span) {
-            Some((c, at)) => format!(
-                "the `{c}` at line {}, column {} is probably not closed, or an item in it lacks its comma",
-                at.line, at.column
-            ),
-            None => brackets.into(),
-        };
-        return (raw.to_string(), Some(hint));
+        if let Some((c, at)) = unclosed_bracket(text, *span) {
+            let close = if c == '[' { ']' } else { '}' };
+            let message = format!(
+                "this `{c}` is not closed: the {} runs on to line {}, column {}, where YAML gave up",
+                if c == '[' { "list" } else { "mapping" },
+                span.line,
+                span.column
+            );
+            *span = at;
+            return (
+                message,
+                Some(format!(
+                    "close it with `{close}` where it ends, and separate its items with commas"
+                )),
+            );
+        }
+        return (raw.to_string(), Some(brackets.into()));
     }
     (raw.to_string(), None)
 }
