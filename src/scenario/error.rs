@@ -228,7 +228,7 @@ mod tests {
     #[test]
     fn invisible_characters_are_shown_escaped_with_the_caret_after_them() {
         let s = render_snippet("a:\u{a0}\u{200b}b\n", Span::new(1, 5)).unwrap_or_default();
-        assert_eq!(s, "1 | a:\\u{a0}\\u{200b}b\n  |                ^");
+        assert_eq!(s, "1 | a:\\u{a0}\\u{200b}b\n  |                 ^");
     }
 
     #[test]
