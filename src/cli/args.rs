@@ -151,6 +151,10 @@ pub struct RunArgs {
     /// Write a JSON report here (- for stdout; shape documented in README).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write a self-contained HTML report here: summary, scenarios by status and tag,
+    /// every request and response, failures side by side, the rule coverage matrix.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Print what the run exercised of the documented contract (also in --json).
     #[arg(long)]
     pub coverage: bool,

@@ -28,7 +28,7 @@ pub(crate) fn report_paths(json: Option<&Path>, junit: Option<&Path>) -> Result<
 
 /// Opens the file for appending (creating it, and removing it again if it was not
 /// there): the same checks the write at the end will meet.
-fn writable(path: &Path) -> Result<(), String> {
+pub(crate) fn writable(path: &Path) -> Result<(), String> {
     if path.is_dir() {
         return Err("this is a folder; name a file".into());
     }

@@ -10,8 +10,8 @@ use crate::engine::{EngineBuilder, Reporters, Target};
 use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
-    AnnotationsReporter, ConsoleReporter, CoverageReporter, JsonReporter, JunitReporter, Masker,
-    RunSelection, load_error_annotation,
+    AnnotationsReporter, ConsoleReporter, CoverageReporter, HtmlReporter, JsonReporter,
+    JunitReporter, Masker, RunSelection, load_error_annotation,
 };
 use crate::runner::{AuthPreview, preview};
 use crate::scenario::{self, Scenario};
@@ -147,6 +147,9 @@ pub(crate) fn run(
     // Before anything is sent: a report that cannot be written is found now.
     let stdout_report =
         preflight::report_paths(args.json.as_deref(), args.junit.as_deref()).map_err(usage)?;
+    if let Some(p) = &args.html {
+        preflight::writable(p).map_err(|e| usage(format!("--html {}: {e}", p.display())))?;
+    }
     let schemas = SchemaRegistry::builtin().map_err(usage)?;
     // Beyond a few hundred files, only each file's metadata is kept after it checks out,
     // and the file is read again when its scenario runs: memory stays flat.
@@ -267,6 +270,9 @@ pub(crate) fn run(
     }
     if let Some(path) = &args.junit {
         reporters.push(JunitReporter::new(path.clone(), tokens.clone()));
+    }
+    if let Some(path) = &args.html {
+        reporters.push(HtmlReporter::new(path.clone(), tokens.clone()));
     }
     if let Some(path) = &args.json {
         reporters.push(

@@ -8,6 +8,7 @@
 mod console;
 mod coverage;
 mod github;
+mod html;
 mod json;
 mod junit;
 mod rule_coverage;
@@ -17,6 +18,7 @@ pub use console::{
 };
 pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
 pub use github::{AnnotationsReporter, annotations, load_error_annotation};
+pub use html::HtmlReporter;
 pub use json::{JsonReport, JsonReporter, RunSelection, json_report};
 pub use junit::{JunitReporter, SuiteRun, hostname, junit_xml};
 pub use rule_coverage::{
