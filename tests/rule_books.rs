@@ -165,3 +165,40 @@ fn remove_unchecked_markers(ids: &[&str]) {
     }
     std::fs::write(&path, out).unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn readme_shows_the_current_counts() {
+    let c = catalogue();
+    let checked = documented_checks(&suite());
+    let documented: Vec<_> = c
+        .rules
+        .iter()
+        .filter(|r| r.evidence == Evidence::Documented)
+        .collect();
+    let n_checked = documented
+        .iter()
+        .filter(|r| checked.contains_key(&r.id))
+        .count();
+    let n_waived = documented
+        .iter()
+        .filter(|r| !checked.contains_key(&r.id) && r.waived.is_some())
+        .count();
+    let n_unchecked = documented.len() - n_checked - n_waived;
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .unwrap_or_default();
+    let rules_row = format!(
+        "| {} | {} | {} | {} |",
+        c.rules.len(),
+        documented.len(),
+        c.count(Evidence::Example),
+        c.count(Evidence::Inferred)
+    );
+    let books_row = format!(
+        "| {} | {n_checked} | {n_waived} | {n_unchecked} |",
+        documented.len()
+    );
+    assert!(
+        readme.contains(&rules_row) && readme.contains(&books_row),
+        "README.md (\"Rules, `checks:` and the books\") should show {rules_row} and {books_row}"
+    );
+}

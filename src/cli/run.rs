@@ -88,7 +88,7 @@ pub fn catalogue_markdown(scenarios: &[SuiteScenario]) -> String {
          state: refused on real tenants without --allow-mutations), `negative` (a refusal is\n\
          expected), `mock-only` (needs the mock clock or a never-configured tenant), `inferred`\n\
          (an opinion beyond the documented contract: switch off with --skip-tag inferred).\n\n\
-         | scenario | what it checks (fact sheet section) | tags |\n|---|---|---|\n",
+         | scenario | what it checks (rule ids: docs/contract.md) | tags |\n|---|---|---|\n",
     );
     for s in scenarios {
         let s = &s.meta;
