@@ -171,7 +171,7 @@ fn capture_source(c: &scenario::Capture, ctx: &Ctx) -> Res<String> {
         return Ok(c.source.clone());
     }
     scenario::Template::parse(&c.source)
-        .map_err(|(_, e)| e)?
+        .map_err(|e| e.to_string())?
         .render(ctx)
 }
 

@@ -154,7 +154,7 @@ pub fn plan_one(
     let actors = match bind_actors(profile, &meta.actors) {
         Ok(a) => a,
         Err(missing) => {
-            skip.get_or_insert_with(|| format!("the profile defines no actor `{missing}`"));
+            skip.get_or_insert_with(|| missing.to_string());
             ActorSet::default()
         }
     };

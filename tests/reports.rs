@@ -182,6 +182,20 @@ fn the_json_report_has_the_documented_shape() {
 }
 
 #[test]
+fn a_json_finding_keeps_expected_and_actual_as_values() {
+    let r = run_reports("reports-json-finding", &[]);
+    let finding = &r.json["scenarios"][0]["steps"][0]["failures"][0];
+    assert_eq!(finding["check"], "equals", "{finding}");
+    assert_eq!(finding["subject"], "$.canReceiveInvitations");
+    assert_eq!(finding["expected"], json!(true));
+    assert_eq!(finding["actual"], json!(false));
+    assert_eq!(
+        finding["message"],
+        "$.canReceiveInvitations: expected true, got false"
+    );
+}
+
+#[test]
 fn github_annotations_point_at_the_failing_line() {
     let r = run_reports("reports-gh", &[("GITHUB_ACTIONS", "true")]);
     let line = r

@@ -12,7 +12,7 @@ pub enum CliError {
     Usage(String),
     /// The scenario folder cannot be read.
     #[error("{0}")]
-    Discover(LoadError),
+    Discover(Box<LoadError>),
     /// Scenario files that do not load; nothing was sent.
     #[error("{}", load_errors(.0))]
     Scenarios(Vec<LoadError>),

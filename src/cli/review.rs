@@ -181,7 +181,7 @@ impl Tally {
 }
 
 fn stale(args: &ReviewArgs) -> Result<(), CliError> {
-    let files = scenario::discover(&args.scenarios).map_err(CliError::Discover)?;
+    let files = scenario::discover(&args.scenarios).map_err(|e| CliError::Discover(Box::new(e)))?;
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut errors = Vec::new();
     for f in files {

@@ -52,7 +52,7 @@ fn load_checked(
             }
             Ok(out)
         }
-        Err(suite::Failure::Discover(e)) => Err(CliError::Discover(e)),
+        Err(suite::Failure::Discover(e)) => Err(CliError::Discover(Box::new(e))),
         Err(suite::Failure::Load(errors)) => {
             if env.github_actions {
                 for e in &errors {

@@ -71,17 +71,37 @@ impl<'de> Visitor<'de> for StrictVisitor {
 /// serde_json's nesting limit: deeper bodies are refused, not a stack overflow.
 const MAX_NESTING: usize = 128;
 
+/// Why a body is not (strictly) JSON. Messages are phrased to follow "the body is not
+/// valid JSON: ".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JsonError {
+    #[error("it is not UTF-8 (invalid byte 0x{byte:02X} at offset {offset})")]
+    NotUtf8 { byte: u8, offset: usize },
+    /// The parser's own words (duplicate keys and numbers out of range included).
+    #[error("{0}")]
+    Syntax(String),
+    #[error("it nests deeper than {MAX_NESTING} levels ({at})")]
+    TooDeep { at: String },
+    #[error(
+        "the integer {literal} at offset {offset} does not fit in 64 bits; it would be rounded"
+    )]
+    WideInteger { literal: String, offset: usize },
+    /// tgconform sends no `Accept-Encoding`, so the server owes an identity body.
+    #[error(
+        "it is encoded with Content-Encoding: {encoding}, which tgconform did not ask for (it sends no Accept-Encoding)"
+    )]
+    Encoded { encoding: String },
+}
+
 /// Parse a body as JSON, refusing what a lenient parser would guess at: duplicate keys,
 /// numbers out of range, integers that do not fit in 64 bits (an f64 would round them),
 /// invalid UTF-8, and nesting deeper than 128 levels (an error, not a stack overflow).
-/// Messages are phrased to follow "the body is not valid JSON: ".
-pub fn parse_json_strict(bytes: &[u8]) -> Result<Value, String> {
+pub fn parse_json_strict(bytes: &[u8]) -> Result<Value, JsonError> {
     if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(format!(
-            "it is not UTF-8 (invalid byte 0x{:02X} at offset {})",
-            bytes[e.valid_up_to()],
-            e.valid_up_to()
-        ));
+        return Err(JsonError::NotUtf8 {
+            byte: bytes[e.valid_up_to()],
+            offset: e.valid_up_to(),
+        });
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed = serde::Deserialize::deserialize(&mut de).and_then(|Strict(v)| {
@@ -91,14 +111,14 @@ pub fn parse_json_strict(bytes: &[u8]) -> Result<Value, String> {
     let v = parsed.map_err(|e| {
         let text = e.to_string();
         match text.strip_prefix("recursion limit exceeded") {
-            Some(at) => format!("it nests deeper than {MAX_NESTING} levels ({})", at.trim()),
-            None => text,
+            Some(at) => JsonError::TooDeep {
+                at: at.trim().to_string(),
+            },
+            None => JsonError::Syntax(text),
         }
     })?;
     if let Some((offset, literal)) = wide_integer(bytes) {
-        return Err(format!(
-            "the integer {literal} at offset {offset} does not fit in 64 bits; it would be rounded"
-        ));
+        return Err(JsonError::WideInteger { literal, offset });
     }
     Ok(v)
 }
@@ -183,6 +203,7 @@ mod tests {
     fn duplicate_keys_are_refused() {
         let e = parse_json_strict(br#"{"a":1,"a":2}"#)
             .err()
+            .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("duplicate key `a`"), "{e}");
     }
@@ -190,21 +211,33 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(parse_json_strict(deep.as_bytes()).is_err());
+        assert!(matches!(
+            parse_json_strict(deep.as_bytes()),
+            Err(JsonError::TooDeep { .. })
+        ));
     }
 
     #[test]
     fn huge_numbers_and_invalid_utf8_are_errors() {
         assert!(parse_json_strict(b"1e999").is_err());
-        assert!(parse_json_strict(b"\"\xff\"").is_err());
+        assert_eq!(
+            parse_json_strict(b"\"\xff\"").err(),
+            Some(JsonError::NotUtf8 {
+                byte: 0xFF,
+                offset: 1
+            })
+        );
     }
 
     #[test]
     fn integers_beyond_64_bits_are_errors_but_floats_and_strings_are_not() {
-        let e = parse_json_strict(br#"{"a": 1180591620717411303424}"#)
-            .err()
-            .unwrap_or_default();
-        assert!(e.contains("1180591620717411303424 at offset 6"), "{e}");
+        assert_eq!(
+            parse_json_strict(br#"{"a": 1180591620717411303424}"#).err(),
+            Some(JsonError::WideInteger {
+                literal: "1180591620717411303424".into(),
+                offset: 6
+            })
+        );
         assert!(
             parse_json_strict(br#"{"a": -9223372036854775808, "b": 18446744073709551615}"#).is_ok()
         );

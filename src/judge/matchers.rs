@@ -1,15 +1,11 @@
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
-use super::verdict::{Finding, FindingKind, ResponseView};
+use super::finding::{Finding, FindingKind, Problem, Subject};
+use super::verdict::ResponseView;
 use crate::scenario::{
     Assertion, InstantCmp, Matcher, MatcherKind, Operand, Resolver, ValueTemplate,
 };
-use crate::text::clip;
-
-fn show(v: &Value) -> String {
-    clip(&v.to_string(), 200)
-}
 
 /// JSON equality where `1` equals `1.0`: YAML and JSON writers disagree on number forms.
 pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
@@ -30,8 +26,8 @@ pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn render(t: &ValueTemplate, r: &dyn Resolver) -> Result<Value, String> {
-    t.render(r)
+fn render(t: &ValueTemplate, r: &dyn Resolver) -> Result<Value, Box<Problem>> {
+    t.render(r).map_err(|e| Box::new(Problem::Text(e)))
 }
 
 /// Check one JSONPath assertion against a body.
@@ -45,23 +41,21 @@ pub fn check_assertion(a: &Assertion, body: &Value, r: &dyn Resolver) -> Vec<Fin
             }) {
                 Ok(p) => p,
                 Err(e) => {
-                    return vec![Finding::new(
-                        FindingKind::Template,
-                        a.span,
-                        format!("{label}: {e}"),
-                    )];
+                    return vec![
+                        Finding::of(FindingKind::Template, a.span, Problem::Text(e))
+                            .about(Subject::Path(label)),
+                    ];
                 }
             },
         };
     let nodes: Vec<&Value> = path.query(body).all();
     let mut out = Vec::new();
     for m in &a.matchers {
-        if let Err(msg) = check_nodes(m, &nodes, body, r) {
-            out.push(Finding::new(
-                FindingKind::Assertion,
-                m.span,
-                format!("{label}: {msg}"),
-            ));
+        if let Err(problem) = check_nodes(m, &nodes, body, r) {
+            out.push(
+                Finding::of(FindingKind::Assertion, m.span, *problem)
+                    .about(Subject::Path(label.clone())),
+            );
         }
     }
     out
@@ -74,12 +68,11 @@ pub fn check_header(a: &Assertion, resp: &ResponseView, r: &dyn Resolver) -> Vec
     let nodes: Vec<&Value> = value.iter().collect();
     let mut out = Vec::new();
     for m in &a.matchers {
-        if let Err(msg) = check_nodes(m, &nodes, &Value::Null, r) {
-            out.push(Finding::new(
-                FindingKind::Header,
-                m.span,
-                format!("header `{name}`: {msg}"),
-            ));
+        if let Err(problem) = check_nodes(m, &nodes, &Value::Null, r) {
+            out.push(
+                Finding::of(FindingKind::Header, m.span, *problem)
+                    .about(Subject::Header(name.to_string())),
+            );
         }
     }
     out
@@ -90,11 +83,11 @@ fn check_nodes(
     nodes: &[&Value],
     body: &Value,
     r: &dyn Resolver,
-) -> Result<(), String> {
+) -> Result<(), Box<Problem>> {
     match &m.kind {
         MatcherKind::Exists => {
             return if nodes.is_empty() {
-                Err("expected a value, found none".into())
+                Err(Box::new(Problem::Missing))
             } else {
                 Ok(())
             };
@@ -102,28 +95,28 @@ fn check_nodes(
         MatcherKind::Absent => {
             return match nodes {
                 [] => Ok(()),
-                [one] => Err(format!("expected no value, found {}", show(one))),
-                many => Err(format!("expected no value, found {}", many.len())),
+                [one] => Err(Box::new(Problem::Unexpected {
+                    actual: (*one).clone(),
+                })),
+                many => Err(Box::new(Problem::UnexpectedMany { count: many.len() })),
             };
         }
         MatcherKind::Count(n) => {
             return if nodes.len() == *n {
                 Ok(())
             } else {
-                Err(format!("expected {n} values, found {}", nodes.len()))
+                Err(Box::new(Problem::Count {
+                    expected: *n,
+                    actual: nodes.len(),
+                }))
             };
         }
         _ => {}
     }
     let v = match nodes {
         [one] => *one,
-        [] => return Err("no value at this path".into()),
-        many => {
-            return Err(format!(
-                "selects {} values; value matchers need exactly one (use `count`, or a filter that selects one)",
-                many.len()
-            ));
-        }
+        [] => return Err(Box::new(Problem::NoValue)),
+        many => return Err(Box::new(Problem::Ambiguous { count: many.len() })),
     };
     check_value(&m.kind, v, body, r)
 }
@@ -133,71 +126,71 @@ fn check_value(
     v: &Value,
     body: &Value,
     r: &dyn Resolver,
-) -> Result<(), String> {
+) -> Result<(), Box<Problem>> {
+    let fail = |ok: bool, problem: Problem| {
+        if ok { Ok(()) } else { Err(Box::new(problem)) }
+    };
     match kind {
         MatcherKind::Equals(t) => {
             let want = render(t, r)?;
-            if json_eq(v, &want) {
-                Ok(())
-            } else {
-                Err(format!("expected {}, got {}", show(&want), show(v)))
-            }
+            fail(
+                json_eq(v, &want),
+                Problem::Equals {
+                    expected: want.clone(),
+                    actual: v.clone(),
+                },
+            )
         }
         MatcherKind::NotEquals(t) => {
             let not = render(t, r)?;
-            if json_eq(v, &not) {
-                Err(format!("expected anything but {}", show(&not)))
-            } else {
-                Ok(())
-            }
+            fail(
+                !json_eq(v, &not),
+                Problem::NotEquals {
+                    unexpected: not.clone(),
+                },
+            )
         }
         MatcherKind::OneOf(ts) => {
             let options = ts
                 .iter()
                 .map(|t| render(t, r))
                 .collect::<Result<Vec<_>, _>>()?;
-            if options.iter().any(|o| json_eq(v, o)) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "expected one of {}, got {}",
-                    show(&Value::Array(options)),
-                    show(v)
-                ))
-            }
+            fail(
+                options.iter().any(|o| json_eq(v, o)),
+                Problem::OneOf {
+                    expected: options.clone(),
+                    actual: v.clone(),
+                },
+            )
         }
-        MatcherKind::Type(t) => {
-            if t.matches(v) {
-                Ok(())
-            } else {
-                Err(format!("expected a {}, got {}", t.name(), show(v)))
-            }
-        }
-        MatcherKind::Regex(re) => match v.as_str() {
-            Some(s) if re.is_match(s) => Ok(()),
-            Some(s) => Err(format!(
-                "expected a match of /{}/, got {}",
-                re.as_str(),
-                show(&Value::String(s.into()))
-            )),
-            None => Err(format!(
-                "expected a string matching /{}/, got {}",
-                re.as_str(),
-                show(v)
-            )),
-        },
+        MatcherKind::Type(t) => fail(
+            t.matches(v),
+            Problem::Type {
+                expected: t.name().to_string(),
+                actual: v.clone(),
+            },
+        ),
+        MatcherKind::Regex(re) => fail(
+            v.as_str().is_some_and(|s| re.is_match(s)),
+            Problem::Regex {
+                pattern: re.as_str().to_string(),
+                actual: v.clone(),
+            },
+        ),
         MatcherKind::Length(n) => {
             let len = match v {
                 Value::Array(a) => a.len(),
                 Value::String(s) => s.chars().count(),
                 Value::Object(o) => o.len(),
-                _ => return Err(format!("expected something with a length, got {}", show(v))),
+                _ => return Err(Box::new(Problem::NoLength { actual: v.clone() })),
             };
-            if len == *n {
-                Ok(())
-            } else {
-                Err(format!("expected length {n}, got {len}"))
-            }
+            fail(
+                len == *n,
+                Problem::Length {
+                    expected: *n,
+                    actual: len,
+                },
+            )
         }
         MatcherKind::NonEmpty => {
             let empty = match v {
@@ -207,11 +200,7 @@ fn check_value(
                 Value::Null => true,
                 _ => false,
             };
-            if empty {
-                Err(format!("expected a non-empty value, got {}", show(v)))
-            } else {
-                Ok(())
-            }
+            fail(!empty, Problem::NonEmpty { actual: v.clone() })
         }
         MatcherKind::Contains(t) => {
             let want = render(t, r)?;
@@ -220,36 +209,31 @@ fn check_value(
                 (Value::String(s), Value::String(w)) => s.contains(w.as_str()),
                 _ => false,
             };
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("expected {} to contain {}", show(v), show(&want)))
-            }
+            fail(
+                ok,
+                Problem::Contains {
+                    expected: want.clone(),
+                    actual: v.clone(),
+                },
+            )
         }
         MatcherKind::Instant { cmp, other } => {
-            let at = parse_time(v)
-                .ok_or_else(|| format!("expected an RFC 3339 date-time, got {}", show(v)))?;
+            let at = parse_time(v).ok_or_else(|| Problem::NotDateTime { actual: v.clone() })?;
             let (other_value, other_at) = date_operand(cmp.key(), other, body, r)?;
             let holds = match cmp {
                 InstantCmp::Same => at == other_at,
                 InstantCmp::After => at > other_at,
                 InstantCmp::Before => at < other_at,
             };
-            if holds {
-                Ok(())
-            } else {
-                let want = match cmp {
-                    InstantCmp::Same => "the same instant as",
-                    InstantCmp::After => "later than",
-                    InstantCmp::Before => "earlier than",
-                };
-                Err(format!(
-                    "expected {want} {}, got {} ({} from it)",
-                    show(&other_value),
-                    show(v),
-                    human(at - other_at)
-                ))
-            }
+            fail(
+                holds,
+                Problem::Instant {
+                    cmp: *cmp,
+                    other: other_value.clone(),
+                    actual: v.clone(),
+                    diff_ms: (at - other_at).num_milliseconds(),
+                },
+            )
         }
         MatcherKind::DateOffset {
             from,
@@ -257,26 +241,25 @@ fn check_value(
             negative,
             within,
         } => {
-            let at = parse_time(v)
-                .ok_or_else(|| format!("expected an RFC 3339 date-time, got {}", show(v)))?;
+            let at = parse_time(v).ok_or_else(|| Problem::NotDateTime { actual: v.clone() })?;
             let (base_value, base) = date_operand("offsetFrom", from, body, r)?;
-            let by = chrono::Duration::from_std(*by).map_err(|e| e.to_string())?;
+            let by = chrono::Duration::from_std(*by).map_err(|e| Problem::Text(e.to_string()))?;
             let expected = if *negative { base - by } else { base + by };
             let diff = (at - expected).abs();
-            let tol = chrono::Duration::from_std(*within).map_err(|e| e.to_string())?;
-            if diff <= tol {
-                Ok(())
-            } else {
-                let actual = at - base;
-                Err(format!(
-                    "expected {} ({}) within {}, got {} ({} from the base)",
-                    expected.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                    describe_offset(&base_value, *negative, by),
-                    human(tol),
-                    show(v),
-                    human(actual),
-                ))
-            }
+            let tol =
+                chrono::Duration::from_std(*within).map_err(|e| Problem::Text(e.to_string()))?;
+            fail(
+                diff <= tol,
+                Problem::DateOffset {
+                    expected: expected.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                    base: base_value.clone(),
+                    negative: *negative,
+                    by_ms: by.num_milliseconds(),
+                    within_ms: tol.num_milliseconds(),
+                    actual: v.clone(),
+                    offset_ms: (at - base).num_milliseconds(),
+                },
+            )
         }
         MatcherKind::Exists | MatcherKind::Absent | MatcherKind::Count(_) => Ok(()),
     }
@@ -284,47 +267,35 @@ fn check_value(
 
 /// The other side of a date comparison, as written and as an instant.
 fn date_operand(
-    key: &str,
+    key: &'static str,
     op: &Operand,
     body: &Value,
     r: &dyn Resolver,
-) -> Result<(Value, chrono::DateTime<chrono::FixedOffset>), String> {
+) -> Result<(Value, chrono::DateTime<chrono::FixedOffset>), Box<Problem>> {
     let value = match op {
         Operand::Path { source, path } => match path.query(body).all().as_slice() {
             [one] => (*one).clone(),
-            [] => return Err(format!("{key} {source}: no value at this path")),
-            many => return Err(format!("{key} {source}: selects {} values", many.len())),
+            [] => {
+                return Err(Box::new(Problem::OperandMissing {
+                    key,
+                    source: source.clone(),
+                }));
+            }
+            many => {
+                return Err(Box::new(Problem::OperandAmbiguous {
+                    key,
+                    source: source.clone(),
+                    count: many.len(),
+                }));
+            }
         },
-        Operand::Value(t) => t.render_value(r)?,
+        Operand::Value(t) => t.render_value(r).map_err(Problem::Text)?,
     };
-    let at = parse_time(&value).ok_or_else(|| {
-        format!(
-            "{key}: expected an RFC 3339 date-time, got {}",
-            show(&value)
-        )
+    let at = parse_time(&value).ok_or_else(|| Problem::OperandNotDateTime {
+        key,
+        actual: value.clone(),
     })?;
     Ok((value, at))
-}
-
-fn describe_offset(base: &Value, negative: bool, by: chrono::Duration) -> String {
-    format!(
-        "{} {} {}",
-        show(base),
-        if negative { "-" } else { "+" },
-        human(by)
-    )
-}
-
-fn human(d: chrono::Duration) -> String {
-    let secs = d.num_milliseconds() as f64 / 1000.0;
-    let abs = secs.abs();
-    if abs >= 86_400.0 {
-        format!("{:.3}d", secs / 86_400.0)
-    } else if abs >= 3600.0 {
-        format!("{:.2}h", secs / 3600.0)
-    } else {
-        format!("{secs:.3}s")
-    }
 }
 
 fn parse_time(v: &Value) -> Option<chrono::DateTime<chrono::FixedOffset>> {
@@ -358,7 +329,7 @@ pub(crate) mod tests {
     fn fails(path: &str, m: Value, body: Value) -> Vec<String> {
         check_assertion(&assertion(path, m), &body, &NoVars)
             .into_iter()
-            .map(|f| f.message)
+            .map(|f| f.message())
             .collect()
     }
 

@@ -4,12 +4,14 @@
 //! scenario's expectations, and returns findings. It sends nothing.
 
 mod body;
+mod finding;
 mod matchers;
 mod verdict;
 
-pub use body::{excerpt, parse_json_strict, printable};
+pub use body::{JsonError, excerpt, parse_json_strict, printable};
+pub use finding::{Finding, FindingKind, GraphError, Problem, Subject};
 pub use matchers::check_assertion;
-pub use verdict::{Finding, FindingKind, ResponseView, Verdict, judge};
+pub use verdict::{ResponseView, Verdict, judge};
 
 /// A resolver that knows no variable, for tests elsewhere in the crate.
 #[cfg(test)]

@@ -1,10 +1,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::body::JsonError;
+use super::finding::{Finding, FindingKind, GraphError, Problem, Subject};
 use super::matchers::check_assertion;
-use crate::scenario::{Expect, Resolver, Span};
+use crate::scenario::{Expect, Resolver};
 use crate::schema::{SchemaMode, SchemaRegistry};
-use crate::text::{clip, one_line};
 
 /// What the runner received, in the form the judge needs.
 #[derive(Debug, Clone)]
@@ -13,7 +14,7 @@ pub struct ResponseView {
     /// Lower-case names.
     pub headers: Vec<(String, String)>,
     /// `Ok(None)` for an empty body; `Err` says why the body is not JSON.
-    pub json: Result<Option<Value>, String>,
+    pub json: Result<Option<Value>, JsonError>,
 }
 
 impl ResponseView {
@@ -22,42 +23,6 @@ impl ResponseView {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingKind {
-    Status,
-    ContentType,
-    Schema,
-    Assertion,
-    Header,
-    Capture,
-    Transport,
-    Template,
-    /// The response differs from the stored snapshot (`tgconform run`, any target).
-    Snapshot,
-}
-
-/// One way a response deviates from what the step expects.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub kind: FindingKind,
-    /// Where in the scenario file the broken expectation is written.
-    pub span: Span,
-    pub message: String,
-}
-
-impl Finding {
-    /// Messages quote what the target sent, so control characters are escaped here,
-    /// once for every report: a target cannot write to the user's terminal.
-    pub fn new(kind: FindingKind, span: Span, message: impl Into<String>) -> Self {
-        Finding {
-            kind,
-            span,
-            message: super::body::printable(&message.into()),
-        }
     }
 }
 
@@ -92,42 +57,34 @@ pub fn judge(
     if let Some(status) = &expect.status
         && !status.allowed.contains(&resp.status)
     {
-        let want = match status.allowed.as_slice() {
-            [one] => one.to_string(),
-            many => format!(
-                "one of {}",
-                many.iter()
-                    .map(u16::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        let mut msg = format!("expected status {want}, got {}", resp.status);
-        if let Ok(Some(body)) = &resp.json
-            && let Some(code) = body.pointer("/error/code").and_then(Value::as_str)
-        {
-            let text = body
-                .pointer("/error/message")
+        let graph_error = match &resp.json {
+            Ok(Some(body)) => body
+                .pointer("/error/code")
                 .and_then(Value::as_str)
-                .unwrap_or("");
-            msg.push_str(&format!(
-                " ({}: {})",
-                clip(&one_line(code), 80),
-                clip(&one_line(text), 160)
-            ));
-        } else if (300..400).contains(&resp.status)
-            && let Some(to) = resp.header("location")
-        {
-            msg.push_str(&format!(
-                " (a redirect to {}; tgconform does not follow redirects)",
-                clip(to, 200)
-            ));
-        }
-        if other_kind && expect.schema.is_some() {
-            msg.push_str("; the schema check is skipped for a body of another kind");
-        }
-        v.failures
-            .push(Finding::new(FindingKind::Status, status.span, msg));
+                .map(|code| GraphError {
+                    code: code.to_string(),
+                    message: body
+                        .pointer("/error/message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                }),
+            _ => None,
+        };
+        let redirect = (graph_error.is_none() && (300..400).contains(&resp.status))
+            .then(|| resp.header("location").map(str::to_string))
+            .flatten();
+        v.failures.push(Finding::of(
+            FindingKind::Status,
+            status.span,
+            Problem::Status {
+                expected: status.allowed.clone(),
+                actual: resp.status,
+                graph_error,
+                redirect,
+                schema_skipped: other_kind && expect.schema.is_some(),
+            },
+        ));
     }
     // A wrong status with no body says it all: "no Content-Type" and "the body is empty"
     // would only repeat it.
@@ -146,15 +103,12 @@ pub fn judge(
                 .map(|s| s.1)
                 .or(expect.json.first().map(|a| a.span))
                 .unwrap_or_default();
-            let shown = if ct.is_empty() {
-                "no Content-Type".to_string()
-            } else {
-                format!("Content-Type `{ct}`")
-            };
-            v.failures.push(Finding::new(
+            v.failures.push(Finding::of(
                 FindingKind::ContentType,
                 span,
-                format!("expected a JSON body (application/json), got {shown}"),
+                Problem::ContentType {
+                    actual: (!ct.is_empty()).then(|| ct.to_string()),
+                },
             ));
         }
     }
@@ -168,10 +122,12 @@ pub fn judge(
                     .map(|s| s.1)
                     .or(expect.json.first().map(|a| a.span))
                     .unwrap_or_default();
-                v.failures.push(Finding::new(
+                v.failures.push(Finding::of(
                     FindingKind::Assertion,
                     span,
-                    format!("the body is not valid JSON: {why}"),
+                    Problem::NotJson {
+                        reason: why.clone(),
+                    },
                 ));
             }
             None
@@ -182,19 +138,24 @@ pub fn judge(
         && !other_kind
     {
         match body {
-            None if resp.json.is_ok() => v.failures.push(Finding::new(
+            None if resp.json.is_ok() => v.failures.push(Finding::of(
                 FindingKind::Schema,
                 *span,
-                format!("expected a `{type_name}` body, got an empty body"),
+                Problem::EmptyBody {
+                    schema: Some(type_name.clone()),
+                },
             )),
             None => {}
             Some(b) => match schemas.validate(type_name, b, mode) {
                 Ok(outcome) => {
                     for issue in outcome.violations {
-                        v.failures.push(Finding::new(
+                        v.failures.push(Finding::of(
                             FindingKind::Schema,
                             *span,
-                            format!("schema `{type_name}`: {issue}"),
+                            Problem::Schema {
+                                schema: type_name.clone(),
+                                issue,
+                            },
                         ));
                     }
                     for w in outcome.warnings {
@@ -213,11 +174,14 @@ pub fn judge(
         let empty = Value::Null;
         for a in &expect.json {
             if body.is_none() {
-                v.failures.push(Finding::new(
-                    FindingKind::Assertion,
-                    a.span,
-                    format!("{}: the body is empty", a.target.source()),
-                ));
+                v.failures.push(
+                    Finding::of(
+                        FindingKind::Assertion,
+                        a.span,
+                        Problem::EmptyBody { schema: None },
+                    )
+                    .about(Subject::Path(a.target.source().to_string())),
+                );
                 continue;
             }
             v.failures
@@ -275,7 +239,7 @@ mod tests {
             &response(200, json!({"id": "x", "status": "accepted"})),
         );
         assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
-        assert!(v.failures[0].message.contains("schema check is skipped"));
+        assert!(v.failures[0].message().contains("schema check is skipped"));
     }
 
     #[test]
@@ -284,7 +248,7 @@ mod tests {
         assert!(
             v.failures
                 .iter()
-                .any(|f| f.message.contains("schema `graphError`")),
+                .any(|f| f.message().contains("schema `graphError`")),
             "{:?}",
             v.failures
         );

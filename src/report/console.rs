@@ -237,7 +237,7 @@ fn render_failed_step(out: &mut String, o: &ScenarioOutcome, s: &StepOutcome) {
             o.path.display(),
             f.span.line,
             f.span.column,
-            f.message
+            f
         );
     }
     if let Some(e) = &s.exchange {

@@ -44,7 +44,7 @@ pub fn annotations(outcomes: &[Arc<ScenarioOutcome>], masker: &Masker) -> String
     for o in outcomes.iter().filter(|o| o.failed()) {
         for s in o.steps.iter().filter(|s| s.status == Status::Failed) {
             for f in &s.failures {
-                let msg = format!("step `{}`: {}", s.name, f.message);
+                let msg = format!("step `{}`: {f}", s.name);
                 out.push_str(&error_command(
                     &o.path.display().to_string(),
                     f.span,

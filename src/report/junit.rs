@@ -102,7 +102,7 @@ pub fn junit_xml(
                     .and_then(|st| {
                         st.failures
                             .first()
-                            .map(|f| format!("step `{}`: {}", st.name, f.message))
+                            .map(|f| format!("step `{}`: {f}", st.name))
                     })
                     .unwrap_or_else(|| "teardown or setup failed".into());
                 s.set_message(masker.mask(&msg));

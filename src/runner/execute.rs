@@ -9,7 +9,7 @@ use super::observe::{RequestRecord, ResponseRecord, StepObserver, StepRecord};
 use super::outcome::{Exchange, ScenarioOutcome, SnapshotEntry, Status, StepOutcome};
 use super::request;
 use super::state::RunState;
-use crate::judge::{Finding, FindingKind, ResponseView, Verdict, judge};
+use crate::judge::{Finding, FindingKind, Problem, ResponseView, Subject, Verdict, judge};
 use crate::plan::PlannedScenario;
 use crate::scenario::{Auth, Body, Resolver, Scenario, Step, StepPhase, Template};
 use crate::schema::{SchemaMode, SchemaRegistry};
@@ -332,19 +332,14 @@ impl Runner {
         {
             let until = judge(&r.until, &view, state, &self.schemas, self.cfg.schema_mode);
             if !until.passed() {
-                let why = until
-                    .failures
-                    .iter()
-                    .map(|f| f.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                verdict.failures.push(Finding::new(
+                verdict.failures.push(Finding::of(
                     FindingKind::Assertion,
                     r.span,
-                    format!(
-                        "the `retry.until` condition still failed after {} attempts; the last answer was {}: {why}",
-                        r.attempts, resp.status
-                    ),
+                    Problem::RetryExhausted {
+                        attempts: r.attempts,
+                        last_status: resp.status,
+                        until: until.failures,
+                    },
                 ));
             }
         }
@@ -483,18 +478,17 @@ impl Runner {
             // paths without placeholders.
             let rendered = if c.source.contains("{{") {
                 match Template::parse(&c.source)
-                    .map_err(|(_, e)| e)
+                    .map_err(|e| e.to_string())
                     .and_then(|t| t.render(state))
                     .and_then(|s| {
                         JsonPath::parse(&s).map_err(|e| format!("invalid JSONPath `{s}`: {e}"))
                     }) {
                     Ok(p) => Some(p),
                     Err(e) => {
-                        failures.push(Finding::new(
-                            FindingKind::Template,
-                            c.span,
-                            format!("capture `{}`: {e}", c.name),
-                        ));
+                        failures.push(
+                            Finding::of(FindingKind::Template, c.span, Problem::Text(e))
+                                .about(Subject::Capture(c.name.clone())),
+                        );
                         continue;
                     }
                 }
@@ -506,11 +500,16 @@ impl Runner {
                 Some(v) => {
                     state.vars.insert(c.name.clone(), v.clone());
                 }
-                None if step_passed => failures.push(Finding::new(
-                    FindingKind::Capture,
-                    c.span,
-                    format!("capture `{}`: no value at {}", c.name, c.source),
-                )),
+                None if step_passed => failures.push(
+                    Finding::of(
+                        FindingKind::Capture,
+                        c.span,
+                        Problem::CaptureMissing {
+                            path: c.source.clone(),
+                        },
+                    )
+                    .about(Subject::Capture(c.name.clone())),
+                ),
                 None => {}
             }
         }
@@ -756,10 +755,9 @@ fn response_view(resp: &HttpResponse) -> ResponseView {
         Ok(None)
     } else if let Some(enc) = encoding {
         // tgconform sends no Accept-Encoding, so the server owes an identity body.
-        Err(format!(
-            "it is encoded with Content-Encoding: {}, which tgconform did not ask for (it sends no Accept-Encoding)",
-            crate::judge::printable(&enc)
-        ))
+        Err(crate::judge::JsonError::Encoded {
+            encoding: crate::judge::printable(&enc),
+        })
     } else {
         crate::judge::parse_json_strict(&resp.body).map(Some)
     };

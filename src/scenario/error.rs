@@ -1,5 +1,6 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A position in a scenario file (1-based line and column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
@@ -25,15 +26,29 @@ impl Span {
     }
 }
 
-/// A scenario file that cannot be used: where, what, and how to fix it.
+/// What kind of problem a scenario file has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoadErrorKind {
+    /// The file (or folder) cannot be read, or is not UTF-8 text of a sane size.
+    File,
+    /// The text is not YAML.
+    Syntax,
+    /// The YAML is not a valid scenario: unknown keys, wrong values, unknown actors…
+    Invalid,
+}
+
+/// A scenario file that cannot be used: where, what, and how to fix it. The source
+/// snippet under the message is rendered when the error is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
+    pub kind: LoadErrorKind,
     pub path: PathBuf,
     pub span: Span,
     pub message: String,
     pub hint: Option<String>,
-    /// The offending source line(s), rendered like a compiler snippet.
-    pub snippet: Option<Box<str>>,
+    /// The file's text, for the snippet.
+    pub source: Option<Arc<str>>,
     /// Context, e.g. which scenario step pulled in the fixture the error is in.
     pub note: Option<Box<str>>,
 }
@@ -41,13 +56,19 @@ pub struct LoadError {
 impl LoadError {
     pub(crate) fn new(path: &Path, span: Span, message: impl Into<String>) -> Self {
         LoadError {
+            kind: LoadErrorKind::Invalid,
             path: path.to_path_buf(),
             span,
             message: message.into(),
             hint: None,
-            snippet: None,
+            source: None,
             note: None,
         }
+    }
+
+    pub(crate) fn with_kind(mut self, kind: LoadErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -61,8 +82,13 @@ impl LoadError {
     }
 
     pub(crate) fn with_source(mut self, source: &str) -> Self {
-        self.snippet = render_snippet(source, self.span).map(String::into_boxed_str);
+        self.source = Some(Arc::from(source));
         self
+    }
+
+    /// The offending source line(s) with a caret under the column, like a compiler.
+    pub fn snippet(&self) -> Option<String> {
+        render_snippet(self.source.as_deref()?, self.span)
     }
 
     /// `path:line:column`, the prefix editors and CI annotations understand.
@@ -83,7 +109,7 @@ impl LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: error: {}", self.position(), self.message)?;
-        if let Some(snippet) = &self.snippet {
+        if let Some(snippet) = self.snippet() {
             write!(f, "\n{snippet}")?;
         }
         if let Some(hint) = &self.hint {
@@ -240,5 +266,34 @@ mod tests {
     fn did_you_mean_finds_close_words_only() {
         assert_eq!(did_you_mean("stauts", ["status", "schema"]), Some("status"));
         assert_eq!(did_you_mean("zzzzzz", ["status", "schema"]), None);
+    }
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use super::*;
+
+    #[test]
+    fn an_error_keeps_kind_and_position_and_renders_its_snippet_when_shown() {
+        let e = LoadError::new(Path::new("s.yaml"), Span::new(2, 2), "bad")
+            .with_source("a: 1\nbb: 2\n")
+            .with_kind(LoadErrorKind::Syntax);
+        assert_eq!((e.kind, e.span), (LoadErrorKind::Syntax, Span::new(2, 2)));
+        assert_eq!(
+            e.to_string(),
+            "s.yaml:2:2: error: bad\n1 | a: 1\n2 | bb: 2\n  |  ^"
+        );
+    }
+
+    #[test]
+    fn yaml_that_does_not_parse_is_a_syntax_error_and_a_missing_file_a_file_error() {
+        let opts = crate::scenario::LoadOptions::default();
+        let broken = crate::scenario::load_str(Path::new("s.yaml"), "name: [unclosed\n", &opts);
+        assert_eq!(
+            broken.map_err(|e| e.kind).err(),
+            Some(LoadErrorKind::Syntax)
+        );
+        let missing = crate::scenario::load_file(Path::new("/no/such/file.yaml"), &opts);
+        assert_eq!(missing.map_err(|e| e.kind).err(), Some(LoadErrorKind::File));
     }
 }

@@ -10,14 +10,14 @@ use serde_json_path::JsonPath;
 use serde_saphyr::Spanned;
 
 use super::duration::parse_duration;
-use super::error::{LoadError, Span, did_you_mean};
+use super::error::{LoadError, LoadErrorKind, Span, did_you_mean};
 use super::file::{AuthFile, ExpectFile, FixtureFile, RequestFile, ScenarioFile, StepFile};
 use super::matcher::parse_matchers;
 use super::model::{
     Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
     StatusSpec, Step, StepPhase,
 };
-use super::template::{Template, ValueTemplate, VarRef};
+use super::template::{Template, TemplateError, ValueTemplate, VarRef};
 use super::yaml::{self, FileKind};
 use crate::contract::rules::{self, Evidence};
 
@@ -46,6 +46,7 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
             Span::default(),
             format!("cannot read the scenario directory: {e}"),
         )
+        .with_kind(LoadErrorKind::File)
         .with_hint("run from the repository root, or pass --scenarios DIR")
     })?;
     let mut files: Vec<PathBuf> = entries
@@ -60,14 +61,17 @@ pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 
 /// Load and check one scenario file.
 pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Scenario, LoadError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| LoadError::new(path, Span::default(), format!("cannot read file: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        LoadError::new(path, Span::default(), format!("cannot read file: {e}"))
+            .with_kind(LoadErrorKind::File)
+    })?;
     if meta.is_dir() {
         return Err(LoadError::new(
             path,
             Span::default(),
             "this is a folder, not a scenario file",
         )
+        .with_kind(LoadErrorKind::File)
         .with_hint("every `*.yaml` entry of the scenario folder is loaded as a scenario; rename the folder or move it elsewhere"));
     }
     if meta.len() > MAX_FILE_BYTES as u64 {
@@ -81,10 +85,13 @@ pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Scenario, LoadError>
                 MAX_FILE_BYTES / (1024 * 1024)
             ),
         )
+        .with_kind(LoadErrorKind::File)
         .with_hint("split the scenario, or move large bodies out of it"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| LoadError::new(path, Span::default(), format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        LoadError::new(path, Span::default(), format!("cannot read file: {e}"))
+            .with_kind(LoadErrorKind::File)
+    })?;
     let text = decode_utf8(path, &bytes)?;
     load_str(path, &text, opts)
 }
@@ -109,6 +116,7 @@ fn decode_utf8(path: &Path, bytes: &[u8]) -> Result<String, LoadError> {
                 format!("the file is not valid UTF-8 (byte 0x{bad:02X})"),
             )
             .with_source(&String::from_utf8_lossy(bytes))
+            .with_kind(LoadErrorKind::File)
             .with_hint(
                 "scenario files are UTF-8 text; convert it, e.g. `iconv -f latin1 -t utf-8`",
             ))
@@ -199,20 +207,15 @@ impl Loader<'_> {
     }
 
     /// A template that does not parse, pointed at the bad placeholder.
-    fn template_err(
-        &self,
-        span: Span,
-        text: &str,
-        (offset, message): (usize, String),
-    ) -> LoadError {
+    fn template_err(&self, span: Span, text: &str, e: TemplateError) -> LoadError {
         let needle: String = text
-            .get(offset..)
+            .get(e.offset..)
             .unwrap_or("")
             .chars()
             .take_while(|c| *c != '\n')
             .take(16)
             .collect();
-        self.err_near(span, &[needle.as_str()], message)
+        self.err_near(span, &[needle.as_str()], e.to_string())
     }
 
     /// Where a top-level key is written (for an empty list, which has no position).
@@ -1150,9 +1153,9 @@ impl Loader<'_> {
     }
 
     fn value_template(&self, v: &Value, span: Span) -> Result<ValueTemplate, LoadError> {
-        ValueTemplate::parse(v).map_err(|(offset, message)| match first_bad_string(v) {
-            Some((text, e)) => self.template_err(span, &text, e),
-            None => self.template_err(span, "", (offset, message)),
+        ValueTemplate::parse(v).map_err(|e| match first_bad_string(v) {
+            Some((text, first)) => self.template_err(span, &text, first),
+            None => self.template_err(span, "", e),
         })
     }
 
@@ -1287,7 +1290,7 @@ const IDENT_HINT: &str =
     "use letters, digits, `_` and `-`, starting with a letter, e.g. `templateId`";
 
 /// The first string (or key) of a JSON value that is not a valid template.
-fn first_bad_string(v: &Value) -> Option<(String, (usize, String))> {
+fn first_bad_string(v: &Value) -> Option<(String, TemplateError)> {
     match v {
         Value::String(s) => Template::parse(s).err().map(|e| (s.clone(), e)),
         Value::Array(items) => items.iter().find_map(first_bad_string),

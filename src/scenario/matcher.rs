@@ -225,7 +225,7 @@ pub(crate) fn parse_matchers(v: &Value, span: Span) -> Result<Vec<Matcher>, Matc
 }
 
 fn template(v: &Value) -> Result<ValueTemplate, Refusal> {
-    ValueTemplate::parse(v).map_err(|(_, m)| (m, None))
+    ValueTemplate::parse(v).map_err(|e| (e.to_string(), None))
 }
 
 /// `by` and `within` of an `offsetFrom`, checked first so an error points at them.
@@ -448,7 +448,7 @@ fn date_operand(key: &str, val: &Value) -> Result<Operand, Refusal> {
 /// A literal is checked now, so a forgotten `$.` fails at load, not after the
 /// scenario's requests were sent.
 fn date_time_operand(key: &str, src: &str) -> Result<Template, Refusal> {
-    let t = Template::parse(src).map_err(|(_, m)| (m, None))?;
+    let t = Template::parse(src).map_err(|e| (e.to_string(), None))?;
     if t.vars().next().is_none() && chrono::DateTime::parse_from_rfc3339(src.trim()).is_err() {
         let looks_like_a_path = !src.is_empty()
             && src.chars().all(|c| {

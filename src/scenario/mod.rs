@@ -16,14 +16,17 @@ mod yaml;
 
 pub use duration::parse_duration;
 pub(crate) use error::did_you_mean;
-pub use error::{LoadError, Span};
+pub use error::{LoadError, LoadErrorKind, Span};
 pub use load::{LoadOptions, discover, load_file, load_str};
 pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};
 pub use model::{
     Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
     StatusSpec, Step, StepPhase,
 };
-pub use template::{ActorField, Resolver, Template, TemplatePart, ValueTemplate, VarRef};
+pub use template::{
+    ActorField, Resolver, Template, TemplateError, TemplatePart, TemplateProblem, ValueTemplate,
+    VarRef,
+};
 
 /// Parse a matcher value as the loader does (for unit tests elsewhere in the crate).
 #[cfg(test)]

@@ -60,6 +60,40 @@ pub struct Template {
     source: String,
 }
 
+/// Why a text is not a template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateProblem {
+    #[error("unclosed `{{{{`: add the closing `}}}}`")]
+    Unclosed,
+    #[error("`}}}}` without an opening `{{{{`")]
+    Unopened,
+    #[error("empty placeholder `{{{{ }}}}`")]
+    Empty,
+    #[error(
+        "filters such as `| {filter}` are not supported; a placeholder holds only a name such as `{name}`"
+    )]
+    Filter { name: String, filter: String },
+    #[error(
+        "`{0}` is not a variable name; use letters, digits, `_` or `-`, and dots for actors.NAME.tenantId"
+    )]
+    NotAName(String),
+    #[error("unknown actor field `{0}`; use tenantId or tenantName")]
+    ActorField(String),
+    #[error(
+        "unknown placeholder `{0}`; known forms are NAME, vars.NAME, actors.NAME.tenantId, actors.NAME.tenantName, target.baseUrl, target.origin, run.id"
+    )]
+    Unknown(String),
+}
+
+/// A template that does not parse: what is wrong, at which byte of the text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{problem}")]
+pub struct TemplateError {
+    /// Byte offset of the bad placeholder in the text.
+    pub offset: usize,
+    pub problem: TemplateProblem,
+}
+
 /// Resolves placeholders at run time.
 pub trait Resolver {
     fn resolve(&self, var: &VarRef) -> Option<Value>;
@@ -67,7 +101,7 @@ pub trait Resolver {
 
 impl Template {
     /// Parse `text`; errors name the byte offset of the bad placeholder.
-    pub fn parse(text: &str) -> Result<Template, (usize, String)> {
+    pub fn parse(text: &str) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();
         let mut rest = text;
         let mut offset = 0;
@@ -77,20 +111,26 @@ impl Template {
             }
             let after = &rest[start + 2..];
             let Some(end) = after.find("}}") else {
-                return Err((offset + start, "unclosed `{{`: add the closing `}}`".into()));
+                return Err(TemplateError {
+                    offset: offset + start,
+                    problem: TemplateProblem::Unclosed,
+                });
             };
             let expr = after[..end].trim();
-            let var = parse_ref(expr).map_err(|m| (offset + start, m))?;
+            let var = parse_ref(expr).map_err(|problem| TemplateError {
+                offset: offset + start,
+                problem,
+            })?;
             parts.push(TemplatePart::Var(var));
             let consumed = start + 2 + end + 2;
             offset += consumed;
             rest = &rest[consumed..];
         }
-        if rest.contains("}}") {
-            return Err((
-                offset + rest.find("}}").unwrap_or(0),
-                "`}}` without an opening `{{`".into(),
-            ));
+        if let Some(at) = rest.find("}}") {
+            return Err(TemplateError {
+                offset: offset + at,
+                problem: TemplateProblem::Unopened,
+            });
         }
         if !rest.is_empty() {
             parts.push(TemplatePart::Lit(rest.to_string()));
@@ -158,22 +198,19 @@ impl Template {
     }
 }
 
-fn parse_ref(expr: &str) -> Result<VarRef, String> {
+fn parse_ref(expr: &str) -> Result<VarRef, TemplateProblem> {
     if expr.is_empty() {
-        return Err("empty placeholder `{{ }}`".into());
+        return Err(TemplateProblem::Empty);
     }
     if let Some((name, filter)) = expr.split_once('|') {
-        return Err(format!(
-            "filters such as `| {}` are not supported; a placeholder holds only a name such as `{}`",
-            filter.trim(),
-            name.trim()
-        ));
+        return Err(TemplateProblem::Filter {
+            name: name.trim().to_string(),
+            filter: filter.trim().to_string(),
+        });
     }
     let segs: Vec<&str> = expr.split('.').collect();
     if segs.iter().any(|s| !is_ident(s)) {
-        return Err(format!(
-            "`{expr}` is not a variable name; use letters, digits, `_` or `-`, and dots for actors.NAME.tenantId"
-        ));
+        return Err(TemplateProblem::NotAName(expr.to_string()));
     }
     match segs.as_slice() {
         [name] => Ok(VarRef::Var((*name).to_string())),
@@ -185,16 +222,12 @@ fn parse_ref(expr: &str) -> Result<VarRef, String> {
             actor: (*actor).to_string(),
             field: ActorField::TenantName,
         }),
-        ["actors", _, other] => Err(format!(
-            "unknown actor field `{other}`; use tenantId or tenantName"
-        )),
+        ["actors", _, other] => Err(TemplateProblem::ActorField((*other).to_string())),
         ["target", "baseUrl"] => Ok(VarRef::TargetBaseUrl),
         ["target", "origin"] => Ok(VarRef::TargetOrigin),
         ["run", "id"] => Ok(VarRef::RunId),
         ["vars", name] => Ok(VarRef::Var((*name).to_string())),
-        _ => Err(format!(
-            "unknown placeholder `{expr}`; known forms are NAME, vars.NAME, actors.NAME.tenantId, actors.NAME.tenantName, target.baseUrl, target.origin, run.id"
-        )),
+        _ => Err(TemplateProblem::Unknown(expr.to_string())),
     }
 }
 
@@ -217,7 +250,7 @@ pub enum ValueTemplate {
 }
 
 impl ValueTemplate {
-    pub fn parse(v: &Value) -> Result<ValueTemplate, (usize, String)> {
+    pub fn parse(v: &Value) -> Result<ValueTemplate, TemplateError> {
         Ok(match v {
             Value::Null => ValueTemplate::Null,
             Value::Bool(b) => ValueTemplate::Bool(*b),
@@ -313,11 +346,26 @@ mod tests {
 
     #[test]
     fn malformed_placeholders_are_errors_with_offsets() {
-        assert_eq!(Template::parse("ab{{ x").map_err(|e| e.0), Err(2));
+        assert_eq!(Template::parse("ab{{ x").map_err(|e| e.offset), Err(2));
         assert!(Template::parse("{{ }}").is_err());
         assert!(Template::parse("{{ a b }}").is_err());
         assert!(Template::parse("{{ actors.g.tenantid }}").is_err());
         assert!(Template::parse("x }}").is_err());
+    }
+
+    #[test]
+    fn a_parse_error_says_what_kind_of_mistake_it_is() {
+        let e = Template::parse("id: {{ name | upper }}").err();
+        assert_eq!(
+            e.map(|e| (e.offset, e.problem)),
+            Some((
+                4,
+                TemplateProblem::Filter {
+                    name: "name".into(),
+                    filter: "upper".into()
+                }
+            ))
+        );
     }
 
     #[test]

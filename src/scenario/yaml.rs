@@ -8,7 +8,7 @@ use serde_saphyr::Error as YamlError;
 use serde_saphyr::MessageFormatter as _;
 use serde_saphyr::budget::BudgetBreach;
 
-use super::error::{LoadError, Span, did_you_mean};
+use super::error::{LoadError, LoadErrorKind, Span, did_you_mean};
 
 /// Deepest nesting of YAML collections accepted (block and flow alike).
 pub const MAX_DEPTH: usize = 64;
@@ -422,7 +422,9 @@ fn explain(path: &Path, text: &str, e: &YamlError, kind: FileKind) -> LoadError 
         ),
         _ => parser_message(text, &raw, &mut span),
     };
-    let mut err = LoadError::new(path, span, message).with_source(text);
+    let mut err = LoadError::new(path, span, message)
+        .with_source(text)
+        .with_kind(LoadErrorKind::Syntax);
     if let Some(h) = hint {
         err = err.with_hint(h);
     }

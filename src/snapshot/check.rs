@@ -309,9 +309,9 @@ mod tests {
         let f = &second.steps[0].failures[0];
         assert_eq!(f.kind, FindingKind::Snapshot);
         assert_eq!(f.span.line, 4);
-        assert!(f.message.contains("step `read` differs"), "{}", f.message);
-        assert!(f.message.contains("│-      v: one"), "{}", f.message);
-        assert!(f.message.contains("scenarios/n.yaml"), "{}", f.message);
+        assert!(f.message().contains("step `read` differs"), "{f}");
+        assert!(f.message().contains("│-      v: one"), "{f}");
+        assert!(f.message().contains("scenarios/n.yaml"), "{f}");
         assert_eq!(c.tally().pending, vec![dir.join("n.snap.new")]);
         let stored = std::fs::read_to_string(dir.join("n.snap")).unwrap_or_default();
         assert!(!stored.contains("sekret-token-1234"), "{stored}");

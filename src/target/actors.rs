@@ -42,9 +42,14 @@ impl ActorSet {
     }
 }
 
+/// A scenario needs an actor the profile does not define.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the profile defines no actor `{0}`")]
+pub struct UnknownActor(pub String);
+
 /// Bind the named actors for one scenario run. `Err` names the first actor the
 /// profile lacks (the scenario is then skipped, not failed).
-pub fn bind_actors(profile: &Profile, needed: &[String]) -> Result<ActorSet, String> {
+pub fn bind_actors(profile: &Profile, needed: &[String]) -> Result<ActorSet, UnknownActor> {
     let mut tenants: BTreeMap<String, (String, String)> = BTreeMap::new();
     // Tenants of actors with their own tenant first, so `sameTenantAs` can refer to them.
     for (name, spec) in &profile.actors {
@@ -62,7 +67,7 @@ pub fn bind_actors(profile: &Profile, needed: &[String]) -> Result<ActorSet, Str
     let mut set = ActorSet::default();
     for name in needed {
         let Some(spec) = profile.actors.get(name) else {
-            return Err(name.clone());
+            return Err(UnknownActor(name.clone()));
         };
         let (tenant_id, tenant_name) = match spec.tenant() {
             TenantSpec::SameAs(other) => tenants.get(&other).cloned().unwrap_or_default(),
@@ -111,6 +116,6 @@ mod tests {
     fn a_missing_actor_is_named() {
         let p = Profile::builtin();
         let r = bind_actors(&p, &["nobody".to_string()]);
-        assert_eq!(r.err().as_deref(), Some("nobody"));
+        assert_eq!(r.err(), Some(UnknownActor("nobody".into())));
     }
 }

@@ -5,7 +5,7 @@ mod actors;
 mod profile;
 mod token;
 
-pub use actors::{ActorBinding, ActorSet, bind_actors};
+pub use actors::{ActorBinding, ActorSet, UnknownActor, bind_actors};
 pub use profile::{ActorSpec, Profile, ProfileError, TenantSpec, TokenSpec};
 pub use token::{TokenCache, TokenError};
 
