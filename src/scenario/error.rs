@@ -46,7 +46,7 @@ pub struct LoadError {
     pub path: PathBuf,
     pub span: Span,
     pub message: String,
-    pub hint: Option<String>,
+    pub hint: Option<Box<str>>,
     /// The file's text, for the snippet.
     pub source: Option<Arc<str>>,
     /// Context, e.g. which scenario step pulled in the fixture the error is in.
@@ -72,7 +72,7 @@ impl LoadError {
     }
 
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
