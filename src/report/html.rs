@@ -699,7 +699,7 @@ fn failures_block(
         .unwrap_or(o.path.as_path());
     for f in &s.failures {
         let at = format!("{}:{}:{}", file.display(), f.span.line, f.span.column);
-        match expected_got(&f.message) {
+        match expected_got(&f.message()) {
             Some((what, want, got)) => {
                 let _ = writeln!(
                     h,
@@ -715,7 +715,7 @@ fn failures_block(
                     h,
                     "<tr class=\"finding\"><td class=\"at\">{}</td><td colspan=\"3\" class=\"message\">{}</td></tr>",
                     m.esc(&at),
-                    m.esc(&f.message)
+                    m.esc(&f.message())
                 );
             }
         }
