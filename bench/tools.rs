@@ -85,7 +85,7 @@ fn load(dir: &Path) -> Res<Vec<Arc<Scenario>>> {
 }
 
 fn actors_for(s: &Scenario) -> Res<ActorSet> {
-    bind_actors(&Profile::builtin(), &s.actors)
+    bind_actors(&Profile::builtin(), &s.actors, &s.optional_actors)
         .map_err(|a| format!("{}: the built-in profile has no actor `{a}`", s.stem))
 }
 

@@ -21,6 +21,8 @@ pub struct ScenarioMeta {
     pub tags: Vec<String>,
     /// Actor names the scenario needs, in declaration order.
     pub actors: Vec<String>,
+    /// Actors only some steps need (`optionalActors`).
+    pub optional_actors: Vec<String>,
 }
 
 impl ScenarioMeta {
@@ -32,6 +34,7 @@ impl ScenarioMeta {
             description: s.description.clone(),
             tags: s.tags.clone(),
             actors: s.actors.clone(),
+            optional_actors: s.optional_actors.clone(),
         }
     }
 
@@ -151,7 +154,7 @@ pub fn plan_one(
             "mutating: the target is a real tenant; pass --allow-mutations to run it".to_string(),
         );
     }
-    let actors = match bind_actors(profile, &meta.actors) {
+    let actors = match bind_actors(profile, &meta.actors, &meta.optional_actors) {
         Ok(a) => a,
         Err(missing) => {
             skip.get_or_insert_with(|| missing.to_string());

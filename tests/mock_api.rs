@@ -2719,6 +2719,63 @@ mod probes {
             .await;
         r.json["policySnapshot"]["delegatedAdministrationRoleAssignments"][0]["roleTemplates"][0]["name"].to_string()
     }
+    /// PATCH /settings as the tenant's administrator with one other scope set.
+    async fn write_settings_with_scope(api: &Api, scp: &str) -> Obs {
+        let tok = token(
+            &tenant("T"),
+            Some(scp),
+            None,
+            &[roles::TENANT_GOVERNANCE_ADMINISTRATOR],
+        );
+        obs_status(
+            api.patch(
+                &tok,
+                &p("/settings"),
+                json!({"canReceiveInvitations": true}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn read_scope_writes(api: &Api) -> Obs {
+        write_settings_with_scope(api, scopes::SETTING_READ).await
+    }
+    pub async fn other_family_writes(api: &Api) -> Obs {
+        write_settings_with_scope(api, scopes::REQUEST_RW).await
+    }
+    pub async fn reader_writes(api: &Api) -> Obs {
+        let tok = token(&tenant("T"), Some(&all_rw()), None, &[roles::GLOBAL_READER]);
+        obs_status(
+            api.patch(
+                &tok,
+                &p("/settings"),
+                json!({"canReceiveInvitations": true}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn rel_reader_reads_related_tenants(api: &Api) -> Obs {
+        let t = tenant("T");
+        api.post(&admin(&t), &p("/settings/enableRelatedTenants"), json!({}))
+            .await;
+        let tok = token(
+            &t,
+            Some(&all_rw()),
+            None,
+            &[roles::TENANT_GOVERNANCE_RELATIONSHIP_READER],
+        );
+        obs_status(api.get(&tok, &p("/relatedTenants")).await).await
+    }
+    pub async fn tg_reader_reads(api: &Api) -> Obs {
+        let tok = token(
+            &tenant("T"),
+            Some(&all_rw()),
+            None,
+            &[roles::TENANT_GOVERNANCE_READER],
+        );
+        obs_status(api.get(&tok, &p("/governanceRequests")).await).await
+    }
     pub async fn rel_admin_creates_template(api: &Api) -> Obs {
         let tok = rel_admin(&tenant("T"));
         let body = template_body("by a relationship administrator");
@@ -3071,6 +3128,11 @@ fault_tests! {
     fault_missing_scope_allowed: MissingScopeAllowed => no_scope;
     fault_missing_role_allowed: MissingRoleAllowed => no_role;
     fault_relationship_admin_can_decide_requests: RelationshipAdminCanDecide => rel_admin_decides;
+    fault_read_scope_can_write: ReadScopeCanWrite => read_scope_writes;
+    fault_other_scope_family_accepted: OtherScopeFamilyAccepted => other_family_writes;
+    fault_reader_roles_can_write: ReaderRolesCanWrite => reader_writes;
+    fault_relationship_roles_read_related_tenants: RelationshipRolesReadRelatedTenants => rel_reader_reads_related_tenants;
+    fault_tenant_governance_reader_refused: TenantGovernanceReaderRefused => tg_reader_reads;
     fault_app_only_can_write: AppOnlyCanWrite => app_writes;
     fault_app_only_cannot_read: AppOnlyCannotRead => app_reads;
     fault_governing_can_accept: GoverningCanAccept => governing_accepts;

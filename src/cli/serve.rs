@@ -43,7 +43,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
         // Ready-to-use tokens for the built-in actors (tenants fixed for this server's life).
         let profile = Profile::builtin();
         let names: Vec<String> = profile.actors.keys().cloned().collect();
-        if let Ok(actors) = bind_actors(&profile, &names) {
+        if let Ok(actors) = bind_actors(&profile, &names, &[]) {
             outln!("\nmock tokens (unsigned; see README \"Mock tokens\"):");
             for (name, a) in &actors.actors {
                 outln!("  {name:<28} tenant {}  {}", a.tenant_id, a.minted.as_deref().unwrap_or(""));

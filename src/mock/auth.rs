@@ -134,7 +134,7 @@ pub(crate) fn authorize(
         let wanted = op.access.delegated_scopes();
         if !claims
             .scopes()
-            .any(|s| wanted.iter().any(|w| w.eq_ignore_ascii_case(s)))
+            .any(|s| wanted.iter().any(|w| w.eq_ignore_ascii_case(s)) || scope_fault(s, op, faults))
         {
             return Err(GraphError::denied(format!(
                 "Missing scope: {} needs one of {}.",
@@ -155,9 +155,22 @@ pub(crate) fn authorize(
             RoleSet::RelWrite if faults.has(Fault::RelationshipAdminRefusedOnWrites) => {
                 RoleSet::TgWrite
             }
+            RoleSet::TgRead if faults.has(Fault::RelationshipRolesReadRelatedTenants) => {
+                RoleSet::RelRead
+            }
             set => set,
         };
-        let ids = set.role_ids();
+        let mut ids = set.role_ids().to_vec();
+        if op.access.is_write() && faults.has(Fault::ReaderRolesCanWrite) {
+            ids.extend([
+                contract::roles::GLOBAL_READER,
+                contract::roles::TENANT_GOVERNANCE_READER,
+                contract::roles::TENANT_GOVERNANCE_RELATIONSHIP_READER,
+            ]);
+        }
+        if !op.access.is_write() && faults.has(Fault::TenantGovernanceReaderRefused) {
+            ids.retain(|id| *id != contract::roles::TENANT_GOVERNANCE_READER);
+        }
         if !claims
             .wids
             .iter()
@@ -176,6 +189,21 @@ pub(crate) fn authorize(
         }
     }
     Ok(())
+}
+
+/// Whether a permission fault lets scope `s` through where the table does not.
+fn scope_fault(s: &str, op: &Operation, faults: FaultSet) -> bool {
+    let family = |scope: &str| scope.split('.').next().unwrap_or("").to_ascii_lowercase();
+    let governance = s.to_ascii_lowercase().starts_with("tenantgovernance-");
+    match op.access {
+        Access::Write { scope } => {
+            (faults.has(Fault::ReadScopeCanWrite) && family(s) == family(scope))
+                || (faults.has(Fault::OtherScopeFamilyAccepted)
+                    && governance
+                    && s.to_ascii_lowercase().ends_with(".readwrite.all"))
+        }
+        Access::Read { .. } => faults.has(Fault::OtherScopeFamilyAccepted) && governance,
+    }
 }
 
 #[cfg(test)]
@@ -427,5 +455,78 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// (fault, claims, method, path): refused without the fault, allowed with it.
+    #[test]
+    fn permission_cell_faults_open_one_class_of_cells() {
+        let admin = roles::TENANT_GOVERNANCE_ADMINISTRATOR;
+        let all = scopes::ALL_READ_WRITE.join(" ");
+        let cases: Vec<(Fault, serde_json::Value, &str, &str)> = vec![
+            (
+                Fault::ReadScopeCanWrite,
+                json!({"tid": "t", "scp": scopes::SETTING_READ, "wids": [admin]}),
+                "PATCH",
+                "/settings",
+            ),
+            (
+                Fault::OtherScopeFamilyAccepted,
+                json!({"tid": "t", "scp": scopes::REQUEST_RW, "wids": [admin]}),
+                "PATCH",
+                "/settings",
+            ),
+            (
+                Fault::OtherScopeFamilyAccepted,
+                json!({"tid": "t", "scp": scopes::REQUEST_READ, "wids": [admin]}),
+                "GET",
+                "/settings",
+            ),
+            (
+                Fault::ReaderRolesCanWrite,
+                json!({"tid": "t", "scp": all, "wids": [roles::TENANT_GOVERNANCE_READER]}),
+                "POST",
+                "/governancePolicyTemplates",
+            ),
+            (
+                Fault::RelationshipRolesReadRelatedTenants,
+                json!({"tid": "t", "scp": all, "wids": [roles::TENANT_GOVERNANCE_RELATIONSHIP_READER]}),
+                "GET",
+                "/relatedTenants",
+            ),
+        ];
+        for (fault, c, method, path) in cases {
+            let o = op(method, path);
+            assert!(
+                authorize(&claims(c.clone()), o, FaultSet::default()).is_err(),
+                "{}",
+                fault.name()
+            );
+            assert!(
+                authorize(&claims(c), o, FaultSet::new(&[fault])).is_ok(),
+                "{}",
+                fault.name()
+            );
+        }
+        // A Read scope of another family stays refused on a write.
+        let other_read = claims(json!({"tid": "t", "scp": scopes::REQUEST_READ, "wids": [admin]}));
+        assert!(
+            authorize(
+                &other_read,
+                op("PATCH", "/settings"),
+                FaultSet::new(&[Fault::ReadScopeCanWrite, Fault::OtherScopeFamilyAccepted])
+            )
+            .is_err()
+        );
+    }
+
+    /// (fault, claims, method, path): allowed without the fault, refused with it.
+    #[test]
+    fn permission_cell_faults_close_one_class_of_cells() {
+        let all = scopes::ALL_READ_WRITE.join(" ");
+        let reader = json!({"tid": "t", "scp": all, "wids": [roles::TENANT_GOVERNANCE_READER]});
+        let o = op("GET", "/governanceRequests");
+        assert!(authorize(&claims(reader.clone()), o, FaultSet::default()).is_ok());
+        let faults = FaultSet::new(&[Fault::TenantGovernanceReaderRefused]);
+        assert!(authorize(&claims(reader), o, faults).is_err());
     }
 }

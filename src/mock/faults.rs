@@ -89,12 +89,32 @@ faults! {
         breaks: ["GRAPH-AUTH-INVALID"];
     MissingScopeAllowed => "missing-scope-allowed",
         "the delegated permission scope (scp) is not checked",
-        killed_by: ["permissions-scopes-and-roles"],
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
         breaks: ["PERM-*-NO-SCOPE"];
     MissingRoleAllowed => "missing-role-allowed",
         "the directory role (wids) is not checked",
-        killed_by: ["permissions-scopes-and-roles"],
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants", "request-update-needs-tenant-governance-administrator"],
         breaks: ["ROLE-*-REFUSED"];
+    ReadScopeCanWrite => "read-scope-can-write",
+        "a family's Read.All scope is accepted on that family's writes",
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
+        breaks: ["PERM-*-NO-SCOPE"];
+    OtherScopeFamilyAccepted => "other-scope-family-accepted",
+        "the scope's family is not checked: any ReadWrite.All scope grants every write, any tenant governance scope every read",
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
+        breaks: ["PERM-*-NO-SCOPE"];
+    ReaderRolesCanWrite => "reader-roles-can-write",
+        "Global Reader, Tenant Governance Reader and Tenant Governance Relationship Reader are accepted on writes",
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
+        breaks: ["ROLE-*-GLOBAL-READER-REFUSED", "ROLE-*-TG-READER-REFUSED", "ROLE-*-TG-REL-READER-REFUSED"];
+    RelationshipRolesReadRelatedTenants => "relationship-roles-read-related-tenants",
+        "the related tenant reads (TG-READ) accept the two relationship roles (the REL-READ set)",
+        killed_by: ["permissions-related-tenants"],
+        breaks: ["ROLE-TG-READ-TG-REL-ADMIN-REFUSED", "ROLE-TG-READ-TG-REL-READER-REFUSED"];
+    TenantGovernanceReaderRefused => "tenant-governance-reader-refused",
+        "the Tenant Governance Reader role is refused on reads",
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
+        breaks: ["ROLE-REL-READ-TG-READER-ALLOWED", "ROLE-TG-READ-TG-READER-ALLOWED"];
     RelationshipAdminCanDecide => "relationship-admin-can-decide-requests",
         "accepting or rejecting a request allows the Relationship Administrator (REL-WRITE instead of TG-WRITE)",
         killed_by: ["request-update-needs-tenant-governance-administrator"],
@@ -105,11 +125,11 @@ faults! {
         breaks: ["ROLE-REL-WRITE-TG-REL-ADMIN-ALLOWED"];
     AppOnlyCanWrite => "app-only-can-write",
         "app-only tokens are allowed on writes",
-        killed_by: ["permissions-scopes-and-roles"],
+        killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
         breaks: ["PERM-*-APP-ONLY"];
     AppOnlyCannotRead => "app-only-cannot-read",
         "app-only tokens are refused on reads that list an application permission",
-        killed_by: ["app-only-reads", "permissions-scopes-and-roles"],
+        killed_by: ["app-only-reads", "permissions-settings", "permissions-invitations", "permissions-related-tenants"],
         breaks: ["PERM-*-APP-READ"];
     // Request lifecycle.
     GoverningCanAccept => "governing-can-accept",

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -150,6 +151,9 @@ impl Runner {
             });
             out
         };
+        // Captures that never happened because their step's identity is missing from
+        // the profile, with the reason: steps that need them are skipped alike.
+        let mut lost: HashMap<String, String> = HashMap::new();
         for step in &sc.steps {
             if failed {
                 steps.push(skip(step, "an earlier step failed"));
@@ -167,6 +171,13 @@ impl Runner {
             {
                 // The loader made sure no later step needs what this one captures.
                 steps.push(skip(step, &format!("tagged `{tag}` (--skip-tag {tag})")));
+                continue;
+            }
+            if let Some(reason) = unavailable(step, planned, &state, &lost) {
+                for c in &step.captures {
+                    lost.insert(c.name.clone(), reason.clone());
+                }
+                steps.push(skip(step, &reason));
                 continue;
             }
             if let Some(fx) = &step.fixture
@@ -195,6 +206,10 @@ impl Runner {
         }
         let mut leftovers = Vec::new();
         for step in &sc.teardown {
+            if let Some(reason) = unavailable(step, planned, &state, &lost) {
+                steps.push(skip(step, &reason));
+                continue;
+            }
             if let Some(missing) = step_missing_var(step, &state) {
                 steps.push(skip(
                     step,
@@ -733,6 +748,22 @@ fn skipped_step(step: &Step, reason: &str) -> StepOutcome {
         warnings: Vec::new(),
         checks: step.checks.clone(),
     }
+}
+
+/// Why a step cannot run with this profile: it acts as an optional actor the profile
+/// does not define, or it needs a capture of a step skipped for that reason.
+fn unavailable(
+    step: &Step,
+    planned: &PlannedScenario,
+    state: &RunState<'_>,
+    lost: &HashMap<String, String>,
+) -> Option<String> {
+    if planned.actors.get(&step.actor).is_none() {
+        return Some(format!("the profile defines no actor `{}`", step.actor));
+    }
+    let missing = step_missing_var(step, state)?;
+    lost.get(&missing)
+        .map(|why| format!("needs `{missing}`, which was not captured ({why})"))
 }
 
 fn step_missing_var(step: &Step, state: &RunState<'_>) -> Option<String> {

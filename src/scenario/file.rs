@@ -18,6 +18,10 @@ pub(crate) struct ScenarioFile {
     #[serde(default)]
     pub tags: Vec<Spanned<String>>,
     pub actors: Vec<Spanned<String>>,
+    /// Actors only some steps need: a step acting as one the profile lacks is skipped
+    /// with the reason, instead of the whole scenario.
+    #[serde(default, rename = "optionalActors")]
+    pub optional_actors: Vec<Spanned<String>>,
     #[serde(default)]
     pub vars: BTreeMap<String, Spanned<Value>>,
     pub steps: Vec<Spanned<StepFile>>,
@@ -30,7 +34,10 @@ pub(crate) struct ScenarioFile {
     pub snapshot_mode: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One row of `each`: parameter → value, in the order written.
+pub(crate) type Row = Spanned<serde_json::Map<String, Value>>;
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StepFile {
     #[serde(default)]
@@ -57,9 +64,17 @@ pub(crate) struct StepFile {
     /// Tags of this step alone, added to the scenario's (e.g. `inferred`).
     #[serde(default)]
     pub tags: Vec<Spanned<String>>,
+    /// Parameter axes (`name: [values]`): the step runs once per combination
+    /// (`matrix.rs` expands it at load time).
+    #[serde(default)]
+    pub matrix: Option<Spanned<serde_json::Map<String, Value>>>,
+    /// Parameter rows (`- {name: value, …}`): the step runs once per row, times the
+    /// combinations of `matrix`.
+    #[serde(default)]
+    pub each: Option<Spanned<Vec<Row>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RequestFile {
     pub method: Spanned<String>,
@@ -76,7 +91,7 @@ pub(crate) struct RequestFile {
     pub auth: Option<Spanned<AuthFile>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) enum AuthFile {
     /// Send no `Authorization` header.
@@ -85,7 +100,7 @@ pub(crate) enum AuthFile {
     Bearer(String),
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExpectFile {
     #[serde(default)]
@@ -98,7 +113,7 @@ pub(crate) struct ExpectFile {
     pub headers: BTreeMap<String, Spanned<Value>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RetryFile {
     pub until: Spanned<ExpectFile>,

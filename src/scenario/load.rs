@@ -13,6 +13,7 @@ use super::duration::parse_duration;
 use super::error::{LoadError, LoadErrorKind, Span, did_you_mean};
 use super::file::{AuthFile, ExpectFile, FixtureFile, RequestFile, ScenarioFile, StepFile};
 use super::matcher::parse_matchers;
+use super::matrix;
 use super::model::{
     Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
     StatusSpec, Step, StepPhase,
@@ -184,6 +185,9 @@ struct Loader<'a> {
 struct Scope {
     names: HashSet<String>,
     actors: Vec<String>,
+    /// `optionalActors`: steps may act as them (and are skipped when the profile lacks
+    /// one), but no template may name them.
+    optional: Vec<String>,
     /// The scenario's tags: they apply to every step.
     tags: Vec<String>,
     /// Captures of steps with tags of their own, and those tags: a run that skips the
@@ -267,6 +271,9 @@ impl Loader<'_> {
                 return Err(self.err(span_of(a), format!("actor `{}` is listed twice", a.value)));
             }
             scope.actors.push(a.value.clone());
+        }
+        for a in &file.optional_actors {
+            self.optional_actor(a, &mut scope)?;
         }
         let mut vars = Vec::new();
         for (name, value) in &file.vars {
@@ -376,6 +383,7 @@ impl Loader<'_> {
             description: file.description.clone().unwrap_or_default(),
             tags,
             actors: scope.actors.clone(),
+            optional_actors: scope.optional.clone(),
             vars,
             steps,
             teardown,
@@ -409,6 +417,13 @@ impl Loader<'_> {
     ) -> Result<Vec<Step>, LoadError> {
         let span = span_of(s);
         let f = &s.value;
+        let default_name = match phase {
+            StepPhase::Main => format!("step {}", index + 1),
+            StepPhase::Teardown => format!("teardown {}", index + 1),
+        };
+        if let Some(steps) = self.expand_matrix(s, &default_name, phase, scope)? {
+            return Ok(steps);
+        }
         if let Some(fixture) = &f.use_fixture {
             return self.expand_fixture(f, fixture, phase, scope);
         }
@@ -417,12 +432,77 @@ impl Loader<'_> {
                 .err(span_of(first), "`with` only goes with `use`")
                 .with_hint("`with` passes parameters to a fixture (`use: NAME`); a plain step names its actor with `as`"));
         }
-        let default_name = match phase {
-            StepPhase::Main => format!("step {}", index + 1),
-            StepPhase::Teardown => format!("teardown {}", index + 1),
-        };
         self.build_plain_step(f, span, default_name, phase, scope, None, &BTreeMap::new())
             .map(|s| vec![s])
+    }
+
+    /// A step with `matrix` or `each`: one checked step per case (see `matrix.rs`).
+    fn expand_matrix(
+        &self,
+        s: &Spanned<StepFile>,
+        default_name: &str,
+        phase: StepPhase,
+        scope: &mut Scope,
+    ) -> Result<Option<Vec<Step>>, LoadError> {
+        let taken: HashSet<String> = scope
+            .names
+            .iter()
+            .chain(self.later.keys())
+            .cloned()
+            .collect();
+        let is_taken = |n: &str| taken.contains(n);
+        let cx = matrix::Context {
+            path: self.path,
+            source: self.source,
+            taken: &is_taken,
+        };
+        let Some(cases) = matrix::expand(s, default_name, &cx)? else {
+            return Ok(None);
+        };
+        let mut steps = Vec::with_capacity(cases.len());
+        for case in cases {
+            let step = self
+                .build_plain_step(
+                    &case.step,
+                    span_of(s),
+                    default_name.to_string(),
+                    phase,
+                    scope,
+                    None,
+                    &BTreeMap::new(),
+                )
+                .map_err(|e| match e.note {
+                    None => e.with_note(case.note()),
+                    Some(_) => e,
+                })?;
+            steps.push(step);
+        }
+        Ok(Some(steps))
+    }
+
+    /// One name of `optionalActors`: an identifier, listed once, not also in `actors`.
+    fn optional_actor(&self, a: &Spanned<String>, scope: &mut Scope) -> Result<(), LoadError> {
+        if !is_ident(&a.value) {
+            return Err(self
+                .err(
+                    span_of(a),
+                    format!("actor name `{}` is not an identifier", a.value),
+                )
+                .with_hint(IDENT_HINT));
+        }
+        if scope.actors.contains(&a.value) {
+            return Err(self
+                .err(
+                    span_of(a),
+                    format!("actor `{}` is in both `actors` and `optionalActors`", a.value),
+                )
+                .with_hint("`actors` are required (the scenario is skipped without one); `optionalActors` only skip the steps that act as them. Keep it in one list"));
+        }
+        if scope.optional.contains(&a.value) {
+            return Err(self.err(span_of(a), format!("actor `{}` is listed twice", a.value)));
+        }
+        scope.optional.push(a.value.clone());
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -473,16 +553,18 @@ impl Loader<'_> {
             })?,
             None => actor.value.clone(),
         };
-        if !scope.actors.contains(&actor_name) {
-            let hint = match did_you_mean(&actor_name, scope.actors.iter().map(String::as_str)) {
-                Some(s) => format!(
-                    "did you mean `{s}`? the scenario's actors are {}",
-                    scope.actors.join(", ")
-                ),
-                None => format!(
-                    "add it to `actors`, or use one of {}",
-                    scope.actors.join(", ")
-                ),
+        if !scope.actors.contains(&actor_name) && !scope.optional.contains(&actor_name) {
+            let known = || {
+                scope
+                    .actors
+                    .iter()
+                    .chain(&scope.optional)
+                    .map(String::as_str)
+            };
+            let listed = known().collect::<Vec<_>>().join(", ");
+            let hint = match did_you_mean(&actor_name, known()) {
+                Some(s) => format!("did you mean `{s}`? the scenario's actors are {listed}"),
+                None => format!("add it to `actors`, or use one of {listed}"),
             };
             return Err(self
                 .err(span_of(actor), format!("unknown actor `{actor_name}`"))
@@ -1231,6 +1313,15 @@ impl Loader<'_> {
                     return Err(self
                         .err_near(span, &at, format!("unknown variable `{name}`"))
                         .with_hint(hint));
+                }
+                VarRef::Actor { actor, .. } if scope.optional.contains(actor) => {
+                    let at = format!("actors.{actor}.");
+                    return Err(self
+                        .err_near(span, &[&at], format!("`{v}` names an optional actor"))
+                        .with_hint(format!(
+                            "a profile may lack `{actor}`, so no template can rely on it; name a tenant of `actors` ({}) instead, e.g. the one `{actor}` belongs to",
+                            scope.actors.join(", ")
+                        )));
                 }
                 VarRef::Actor { actor, .. } if !scope.actors.contains(actor) => {
                     let at = format!("actors.{actor}.");

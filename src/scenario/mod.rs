@@ -10,6 +10,7 @@ mod error;
 mod file;
 mod load;
 mod matcher;
+mod matrix;
 mod model;
 mod template;
 mod yaml;
@@ -19,6 +20,7 @@ pub(crate) use error::did_you_mean;
 pub use error::{LoadError, LoadErrorKind, Span};
 pub use load::{LoadOptions, discover, load_file, load_str};
 pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};
+pub use matrix::MAX_CASES;
 pub use model::{
     Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
     StatusSpec, Step, StepPhase,

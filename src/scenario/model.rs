@@ -19,6 +19,9 @@ pub struct Scenario {
     pub tags: Vec<String>,
     /// Actor names the scenario needs, in declaration order.
     pub actors: Vec<String>,
+    /// Actors only some steps act as (`optionalActors`): without one in the profile,
+    /// those steps are skipped with the reason.
+    pub optional_actors: Vec<String>,
     pub vars: Vec<(String, ValueTemplate)>,
     pub steps: Vec<Step>,
     /// Steps that run after `steps` whatever happened (success, failure, interruption).

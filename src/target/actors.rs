@@ -47,9 +47,14 @@ impl ActorSet {
 #[error("the profile defines no actor `{0}`")]
 pub struct UnknownActor(pub String);
 
-/// Bind the named actors for one scenario run. `Err` names the first actor the
-/// profile lacks (the scenario is then skipped, not failed).
-pub fn bind_actors(profile: &Profile, needed: &[String]) -> Result<ActorSet, UnknownActor> {
+/// Bind the named actors for one scenario run. `Err` names the first `needed` actor
+/// the profile lacks (the scenario is then skipped, not failed); `optional` actors the
+/// profile lacks are left out (the steps acting as them are skipped).
+pub fn bind_actors(
+    profile: &Profile,
+    needed: &[String],
+    optional: &[String],
+) -> Result<ActorSet, UnknownActor> {
     let mut tenants: BTreeMap<String, (String, String)> = BTreeMap::new();
     // Tenants of actors with their own tenant first, so `sameTenantAs` can refer to them.
     for (name, spec) in &profile.actors {
@@ -65,9 +70,16 @@ pub fn bind_actors(profile: &Profile, needed: &[String]) -> Result<ActorSet, Unk
         tenants.insert(name.clone(), (id, display));
     }
     let mut set = ActorSet::default();
-    for name in needed {
+    let wanted = needed
+        .iter()
+        .map(|n| (n, true))
+        .chain(optional.iter().map(|n| (n, false)));
+    for (name, required) in wanted {
         let Some(spec) = profile.actors.get(name) else {
-            return Err(UnknownActor(name.clone()));
+            if required {
+                return Err(UnknownActor(name.clone()));
+            }
+            continue;
         };
         let (tenant_id, tenant_name) = match spec.tenant() {
             TenantSpec::SameAs(other) => tenants.get(&other).cloned().unwrap_or_default(),
@@ -104,8 +116,8 @@ mod tests {
     fn fresh_tenants_differ_per_binding_and_same_tenant_actors_share() {
         let p = Profile::builtin();
         let need = vec!["governed".to_string(), "governedReader".to_string()];
-        let a = bind_actors(&p, &need).unwrap_or_default();
-        let b = bind_actors(&p, &need).unwrap_or_default();
+        let a = bind_actors(&p, &need, &[]).unwrap_or_default();
+        let b = bind_actors(&p, &need, &[]).unwrap_or_default();
         let id = |s: &ActorSet, n: &str| s.get(n).map(|x| x.tenant_id.clone()).unwrap_or_default();
         assert_eq!(id(&a, "governed"), id(&a, "governedReader"));
         assert_ne!(id(&a, "governed"), id(&b, "governed"));
@@ -115,7 +127,21 @@ mod tests {
     #[test]
     fn a_missing_actor_is_named() {
         let p = Profile::builtin();
-        let r = bind_actors(&p, &["nobody".to_string()]);
+        let r = bind_actors(&p, &["nobody".to_string()], &[]);
         assert_eq!(r.err(), Some(UnknownActor("nobody".into())));
+    }
+
+    #[test]
+    fn a_missing_optional_actor_is_left_out() {
+        let p = Profile::builtin();
+        let r = bind_actors(
+            &p,
+            &["governed".to_string()],
+            &["nobody".to_string(), "governedNoRole".to_string()],
+        );
+        let set = r.unwrap_or_default();
+        assert!(set.get("governed").is_some());
+        assert!(set.get("governedNoRole").is_some());
+        assert!(set.get("nobody").is_none());
     }
 }

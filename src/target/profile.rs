@@ -188,6 +188,9 @@ impl Profile {
             {
                 return Err(err("the token source is empty".into()));
             }
+            if let TokenSpec::Mock(claims) = &actor.token {
+                super::token::check_mock_claims(claims).map_err(err)?;
+            }
         }
         Ok(profile)
     }

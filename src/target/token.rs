@@ -145,9 +145,12 @@ async fn run_command(actor: &str, cmd: &str) -> Result<String, TokenError> {
 
 /// Expand the claim shorthands of a `mock:` token source and mint the token.
 ///
-/// `scp: all` → every ReadWrite scope, `scp: allRead` → every Read scope; `roles: allRead`
-/// → every application Read scope; `wids` entries may be role names in camelCase
-/// (`tenantGovernanceAdministrator`) instead of template ids.
+/// `scp: all` → every ReadWrite scope, `scp: allRead` → every Read scope,
+/// `scp: {allBut: Request}` → every Read and ReadWrite scope but those of one family
+/// (the identity that lacks exactly that family); `roles: allRead` → every
+/// application Read permission, `roles: all` → every Read and ReadWrite permission;
+/// `wids` entries may be role names in camelCase (`tenantGovernanceAdministrator`)
+/// instead of template ids. [`check_mock_claims`] refuses shorthands it cannot expand.
 pub fn mint_for(
     claims: &serde_json::Map<String, Value>,
     tenant_id: &str,
@@ -158,18 +161,31 @@ pub fn mint_for(
         .or_insert_with(|| Value::String(tenant_id.to_string()));
     c.entry("tenant_name")
         .or_insert_with(|| Value::String(tenant_name.to_string()));
-    if let Some(Value::String(s)) = c.get("scp") {
-        let expanded = match s.as_str() {
-            "all" => scopes::ALL_READ_WRITE.join(" "),
-            "allRead" => all_read_scopes().join(" "),
-            other => other.to_string(),
-        };
-        c.insert("scp".into(), Value::String(expanded));
+    match c.get("scp") {
+        Some(Value::String(s)) => {
+            let expanded = match s.as_str() {
+                "all" => scopes::ALL_READ_WRITE.join(" "),
+                "allRead" => all_read_scopes().join(" "),
+                other => other.to_string(),
+            };
+            c.insert("scp".into(), Value::String(expanded));
+        }
+        Some(Value::Object(o)) => {
+            if let Some(family) = o.get("allBut").and_then(Value::as_str) {
+                c.insert("scp".into(), Value::String(all_but(family).join(" ")));
+            }
+        }
+        _ => {}
     }
-    if let Some(Value::String(s)) = c.get("roles")
-        && s == "allRead"
-    {
-        c.insert("roles".into(), Value::from(all_read_scopes()));
+    if let Some(Value::String(s)) = c.get("roles") {
+        let expanded = match s.as_str() {
+            "allRead" => Some(all_read_scopes()),
+            "all" => Some(every_scope()),
+            _ => None,
+        };
+        if let Some(list) = expanded {
+            c.insert("roles".into(), Value::from(list));
+        }
     }
     if let Some(Value::Array(items)) = c.get("wids") {
         let ids: Vec<Value> = items
@@ -182,6 +198,69 @@ pub fn mint_for(
         c.insert("wids".into(), Value::Array(ids));
     }
     contract::mint_mock_token(&Value::Object(c))
+}
+
+/// Why the claims of a `mock:` token source cannot be minted, if they cannot: a
+/// shorthand that expands to nothing is a mistake in the profile, not a token without
+/// scopes.
+pub fn check_mock_claims(claims: &serde_json::Map<String, Value>) -> Result<(), String> {
+    match claims.get("scp") {
+        None | Some(Value::String(_)) => {}
+        Some(Value::Object(o)) => {
+            let family = o.get("allBut").and_then(Value::as_str);
+            let known = family.is_some_and(|f| !family_scopes(f).is_empty());
+            if o.len() != 1 || !known {
+                return Err(format!(
+                    "`scp: {{allBut: FAMILY}}` needs one of the scope families {}",
+                    FAMILIES.join(", ")
+                ));
+            }
+        }
+        Some(_) => {
+            return Err(
+                "`scp` is a space-separated string of scopes, `all`, `allRead` or `{allBut: FAMILY}`"
+                    .into(),
+            );
+        }
+    }
+    match claims.get("roles") {
+        None | Some(Value::Array(_)) => Ok(()),
+        Some(Value::String(s)) if s == "all" || s == "allRead" => Ok(()),
+        Some(_) => Err("`roles` is a list of application permissions, `all` or `allRead`".into()),
+    }
+}
+
+/// The scope families, as they appear in scope names (`TenantGovernance-<family>.…`).
+const FAMILIES: &[&str] = &[
+    "Request",
+    "Invitation",
+    "Relationship",
+    "PolicyTemplate",
+    "Setting",
+    "RelatedTenant",
+];
+
+fn family_scopes(family: &str) -> Vec<&'static str> {
+    let prefix = format!("TenantGovernance-{family}.");
+    every_scope()
+        .into_iter()
+        .filter(|s| s.starts_with(&prefix))
+        .collect()
+}
+
+/// Every Read and ReadWrite scope but those of `family`.
+fn all_but(family: &str) -> Vec<&'static str> {
+    let excluded = family_scopes(family);
+    every_scope()
+        .into_iter()
+        .filter(|s| !excluded.contains(s))
+        .collect()
+}
+
+fn every_scope() -> Vec<&'static str> {
+    let mut all = all_read_scopes();
+    all.extend_from_slice(scopes::ALL_READ_WRITE);
+    all
 }
 
 fn all_read_scopes() -> Vec<&'static str> {
@@ -230,6 +309,54 @@ mod tests {
                 "x".to_string()
             ]
         );
+    }
+
+    fn claims_of(v: Value) -> contract::MockClaims {
+        let Value::Object(map) = v else {
+            return contract::MockClaims::default();
+        };
+        contract::decode_mock_token(&mint_for(&map, "t", "T")).unwrap_or_default()
+    }
+
+    #[test]
+    fn all_but_a_family_lacks_exactly_that_family() {
+        let c = claims_of(json!({"scp": {"allBut": "Request"}}));
+        let scopes: Vec<&str> = c.scopes().collect();
+        assert_eq!(scopes.len(), 10, "{scopes:?}");
+        assert!(
+            !scopes.iter().any(|s| s.contains("-Request.")),
+            "{scopes:?}"
+        );
+        assert!(
+            scopes.contains(
+                &scopes::REQUEST_READ
+                    .replace("Request", "Invitation")
+                    .as_str()
+            )
+        );
+        assert!(scopes.contains(&scopes::SETTING_RW));
+    }
+
+    #[test]
+    fn roles_all_carries_every_application_permission() {
+        let c = claims_of(json!({"roles": "all"}));
+        let roles = c.roles.unwrap_or_default();
+        assert_eq!(roles.len(), 12);
+        assert!(roles.iter().any(|r| r == scopes::SETTING_RW));
+        assert!(c.scp.is_none());
+    }
+
+    #[test]
+    fn unknown_shorthands_are_refused() {
+        let check = |v: Value| match v {
+            Value::Object(m) => check_mock_claims(&m),
+            _ => Ok(()),
+        };
+        assert!(check(json!({"scp": {"allBut": "Requests"}})).is_err());
+        assert!(check(json!({"scp": {"allBut": "Request", "x": 1}})).is_err());
+        assert!(check(json!({"scp": 5})).is_err());
+        assert!(check(json!({"roles": "everything"})).is_err());
+        assert!(check(json!({"scp": {"allBut": "RelatedTenant"}, "roles": "all"})).is_ok());
     }
 
     #[tokio::test]
