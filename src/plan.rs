@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::scenario::{LoadOptions, Scenario};
-use crate::target::{ActorSet, Profile, TargetKind, bind_actors};
+use crate::scenario::{LoadOptions, Need, Scenario};
+use crate::target::{ActorSet, Profile, TargetKind, TenantSpec, bind_actors};
 
 /// What planning and reports need of a checked scenario: everything but its steps.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct ScenarioMeta {
     pub actors: Vec<String>,
     /// Actors only some steps need (`optionalActors`).
     pub optional_actors: Vec<String>,
+    /// What the target must offer beyond the API (`needs:`).
+    pub needs: Vec<Need>,
 }
 
 impl ScenarioMeta {
@@ -35,11 +37,16 @@ impl ScenarioMeta {
             tags: s.tags.clone(),
             actors: s.actors.clone(),
             optional_actors: s.optional_actors.clone(),
+            needs: s.needs.clone(),
         }
     }
 
     pub fn has_tag(&self, tag: &str) -> bool {
         self.tags.iter().any(|t| t == tag)
+    }
+
+    pub fn needs(&self, need: Need) -> bool {
+        self.needs.contains(&need)
     }
 }
 
@@ -121,8 +128,6 @@ pub struct Selection {
     pub allow_mutations: bool,
 }
 
-/// Tag of scenarios that need the mock's control endpoints (`/_mock/clock`).
-pub const MOCK_ONLY: &str = "mock-only";
 /// Tag of scenarios that change tenant state.
 pub const MUTATING: &str = "mutating";
 
@@ -141,13 +146,10 @@ pub fn plan_one(
     if selection.skip_tags.iter().any(|t| meta.has_tag(t)) {
         return None;
     }
-    let mut skip = None;
-    if meta.has_tag(MOCK_ONLY)
-        && kind != TargetKind::Embedded
-        && !profile.has_capability("mock-control")
-    {
-        skip = Some("mock-only: needs the mock control endpoints (/_mock/clock); the profile does not declare `capabilities: [mock-control]`".to_string());
-    }
+    let mut skip = meta
+        .needs
+        .iter()
+        .find_map(|n| unmet(*n, meta, profile, kind));
     let real = kind == TargetKind::Real || profile.real == Some(true);
     if skip.is_none() && real && meta.has_tag(MUTATING) && !selection.allow_mutations {
         skip = Some(
@@ -168,6 +170,68 @@ pub fn plan_one(
         skip,
         skip_step_tags: selection.skip_tags.clone(),
     })
+}
+
+/// Why the target does not offer `need` to this scenario, or `None` when it does.
+///
+/// The embedded mock offers its clock and its tenant creation; another target offers
+/// what its profile declares under `capabilities`. Fresh tenants are a matter of the
+/// profile alone: `tenantId: fresh` for every actor the scenario uses, on a target
+/// that is not a real tenant (a mock creates tenants on first use; Graph does not).
+pub fn unmet(
+    need: Need,
+    meta: &ScenarioMeta,
+    profile: &Profile,
+    kind: TargetKind,
+) -> Option<String> {
+    let declared = |cap: &str| {
+        kind == TargetKind::Embedded
+            || profile.has_capability(cap)
+            || profile.has_capability(LEGACY_MOCK_CONTROL)
+    };
+    let real = kind == TargetKind::Real || profile.real == Some(true);
+    match need {
+        Need::Clock if !declared("clock") => Some(
+            "needs the mock's clock (/_mock/clock); the profile does not offer it (`capabilities: [clock]`)"
+                .to_string(),
+        ),
+        Need::AddOnTenants if !declared("add-on-tenants") => Some(
+            "needs the mock's tenant creation (/_mock/addOnTenant); the profile does not offer it (`capabilities: [add-on-tenants]`)"
+                .to_string(),
+        ),
+        Need::FreshTenants if real => Some(
+            "needs tenants that start from the defaults; a real tenant does not (only a mock creates fresh tenants)"
+                .to_string(),
+        ),
+        Need::FreshTenants => meta
+            .actors
+            .iter()
+            .find(|a| !is_fresh(profile, a))
+            .map(|a| {
+                format!(
+                    "needs tenants that start from the defaults; actor `{a}` is not on a fresh tenant (`tenantId: fresh`)"
+                )
+            }),
+        _ => None,
+    }
+}
+
+/// `capabilities: [mock-control]`, the older word for every control endpoint of the mock.
+pub const LEGACY_MOCK_CONTROL: &str = "mock-control";
+
+fn is_fresh(profile: &Profile, actor: &str) -> bool {
+    let Some(spec) = profile.actors.get(actor) else {
+        // A missing actor skips the scenario anyway, with its own reason.
+        return true;
+    };
+    match spec.tenant() {
+        TenantSpec::Fresh => true,
+        TenantSpec::Fixed(_) => false,
+        TenantSpec::SameAs(other) => profile
+            .actors
+            .get(&other)
+            .is_some_and(|o| o.tenant() == TenantSpec::Fresh),
+    }
 }
 
 /// Plan every scenario, in order.

@@ -3092,6 +3092,63 @@ mod probes {
             .unwrap_or(99)
             .to_string()
     }
+    /// Ids of the templates `tok` lists under `query`, in order.
+    async fn template_ids(api: &Api, tok: &str, query: &str) -> String {
+        let r = api
+            .get(tok, &p(&format!("/governancePolicyTemplates?{query}")))
+            .await;
+        r.json["value"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .map(|t| t["id"].as_str().unwrap_or("?").to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default()
+    }
+    pub async fn filter_ne(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        template_ids(api, &tok, "$filter=id%20ne%20'default'")
+            .await
+            .contains("default")
+            .to_string()
+    }
+    pub async fn datetime_filter_bounds(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let created = api
+            .get(&tok, &p("/governancePolicyTemplates/default"))
+            .await
+            .str("/createdDateTime");
+        let lt = template_ids(
+            api,
+            &tok,
+            &format!("$filter=createdDateTime%20lt%20{created}"),
+        )
+        .await;
+        lt.contains("default").to_string()
+    }
+    pub async fn skip(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let all = template_ids(api, &tok, "$orderby=id").await;
+        let skipped = template_ids(api, &tok, "$orderby=id&$skip=1").await;
+        (all == skipped).to_string()
+    }
+    pub async fn orderby(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let asc = template_ids(api, &tok, "$orderby=id").await;
+        let desc = template_ids(api, &tok, "$orderby=id%20desc").await;
+        (asc == desc).to_string()
+    }
+    pub async fn date_local_time(api: &Api) -> Obs {
+        let r = api
+            .get(
+                &admin(&tenant("T")),
+                &p("/governancePolicyTemplates/default"),
+            )
+            .await;
+        r.str("/createdDateTime").ends_with('Z').to_string()
+    }
 }
 
 /// Run the probe against a correct mock and against one with the fault on; the two
@@ -3187,6 +3244,11 @@ fault_tests! {
     fault_top_ignored: TopIgnored => top;
     fault_skiptoken_ignored: SkiptokenIgnored => skiptoken;
     fault_filter_ignored: FilterIgnored => filter;
+    fault_filter_ne_as_eq: FilterNeAsEq => filter_ne;
+    fault_datetime_filter_inclusive: DateTimeFilterInclusive => datetime_filter_bounds;
+    fault_skip_ignored: SkipIgnored => skip;
+    fault_orderby_ignored: OrderbyIgnored => orderby;
+    fault_date_in_local_time: DateInLocalTime => date_local_time;
     fault_outsider_can_decide_requests: OutsiderCanDecideRequests => outsider_decides;
     fault_invitation_lists_ignore_party: InvitationListsIgnoreParty => outsider_lists_invitations;
     fault_relationship_lists_ignore_party: RelationshipListsIgnoreParty => outsider_lists_relationships;

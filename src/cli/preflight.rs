@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::plan::{self, PlannedScenario};
+use crate::plan::PlannedScenario;
+use crate::scenario::Need;
 use crate::target::{TokenCache, TokenError, TokenSpec};
 
 /// `--json` and `--junit` paths: `Ok(true)` when one of them is `-` (stdout). A path
@@ -83,15 +84,18 @@ pub(crate) fn tokens(planned: &[PlannedScenario], cache: &TokenCache) -> Vec<Tok
     })
 }
 
-/// Scenarios tagged `mock-only` drive the mock's control endpoints (`/_mock/clock`).
-/// A target that does not answer `GET /_mock/clock` (e.g. `tgconform serve` without
-/// `--control`) cannot run them: they are skipped with the reason, not failed.
+/// Scenarios that need the mock's clock or its tenant creation (`needs: [clock]`,
+/// `needs: [add-on-tenants]`) drive the mock's control endpoints. A target that does
+/// not answer `GET /_mock/clock` (e.g. `tgconform serve` without `--control`) cannot
+/// run them: they are skipped with the reason, not failed.
 pub(crate) fn skip_without_mock_control(
     planned: &mut [PlannedScenario],
     base_url: &str,
     timeout: Duration,
 ) {
-    let needs = |p: &PlannedScenario| p.skip.is_none() && p.meta().has_tag(plan::MOCK_ONLY);
+    let needs = |p: &PlannedScenario| {
+        p.skip.is_none() && (p.meta().needs(Need::Clock) || p.meta().needs(Need::AddOnTenants))
+    };
     if !planned.iter().any(needs) {
         return;
     }
@@ -99,7 +103,7 @@ pub(crate) fn skip_without_mock_control(
         return;
     };
     let reason = format!(
-        "mock-only: the target does not offer the mock clock ({why}); start the mock with `tgconform serve --control`"
+        "needs the mock's control endpoints, which the target does not offer ({why}); start the mock with `tgconform serve --control`"
     );
     for p in planned.iter_mut().filter(|p| needs(p)) {
         p.skip = Some(reason.clone());

@@ -67,7 +67,11 @@ fn judge_fault(
                     .steps
                     .iter()
                     .filter(|s| s.status == crate::runner::Status::Failed)
-                    .flat_map(|s| s.checks.iter())
+                    .flat_map(|s| {
+                        // The step's own checks, and the rules its envelope findings name.
+                        let own = s.failures.iter().filter_map(|f| f.rule());
+                        s.checks.iter().map(String::as_str).chain(own)
+                    })
                     .any(|id| breaks.iter().any(|p| rule_matches(p, id)));
                 if !attributed {
                     unattributed.push(claim.to_string());
@@ -264,6 +268,7 @@ mod tests {
                 failures: Vec::new(),
                 warnings: Vec::new(),
                 checks: checks.iter().map(|c| c.to_string()).collect(),
+                envelope: Vec::new(),
             }],
             warnings: Vec::new(),
             leftovers: Vec::new(),
@@ -302,6 +307,26 @@ mod tests {
         let r = judge_fault(FAULT, &[failed(claim, &["REQ-CREATE-201"])], &planned());
         assert_eq!(r.unattributed, [claim]);
         assert!(!r.holds());
+    }
+
+    #[test]
+    fn a_kill_by_an_envelope_finding_about_a_broken_rule_is_attributed() {
+        let f = Fault::NoRequestIdHeader;
+        let claim = f.killed_by()[0];
+        let mut outcome = failed(claim, &["GRAPH-JSON-CONTENT-TYPE"]);
+        if let Some(o) = Arc::get_mut(&mut outcome) {
+            o.steps[0].failures.push(crate::judge::Finding::of(
+                crate::judge::FindingKind::Envelope,
+                Span::default(),
+                crate::judge::Problem::Envelope {
+                    rule: "GRAPH-REQUEST-ID",
+                    text: "the response has no `request-id` header".into(),
+                },
+            ));
+        }
+        let planned: Vec<String> = f.killed_by().iter().map(|s| s.to_string()).collect();
+        let r = judge_fault(f, &[outcome], &planned[..1]);
+        assert!(r.unattributed.is_empty(), "{r:?}");
     }
 
     #[test]

@@ -34,8 +34,8 @@ use crate::target::{TargetKind, TokenCache};
 /// Where the requests of a run go.
 #[derive(Clone)]
 pub enum Target {
-    /// The embedded mock, started by the engine with these options. Scenarios tagged
-    /// `mock-only` (they move the mock's clock) each get a private one.
+    /// The embedded mock, started by the engine with these options. Scenarios that
+    /// need the clock (`needs: [clock]`: they move it) each get a private one.
     Embedded(MockOptions),
     /// A server at this base URL (another mock or a real tenant).
     Url { base_url: String, kind: TargetKind },
@@ -228,7 +228,7 @@ pub struct Engine {
     runtime: Rt,
     /// The shared embedded mock; stops when the engine is dropped.
     _mock: Option<MockServer>,
-    /// Options of private mocks for `mock-only` scenarios (embedded targets only).
+    /// Options of private mocks for scenarios that need the clock (embedded targets only).
     private_mock: Option<MockOptions>,
     runner: Arc<Runner>,
     base_url: String,
@@ -426,7 +426,7 @@ impl Engine {
         };
         let observer = ScenarioObserver { sink, index, meta };
         let mut outcome = match &self.private_mock {
-            Some(opts) if scenario.has_tag(plan::MOCK_ONLY) => {
+            Some(opts) if scenario.needs(crate::scenario::Need::Clock) => {
                 // Scenarios that move the mock's clock get a private mock, so the clock
                 // of the shared one never jumps under other scenarios running at once.
                 let opts = opts.clone();

@@ -25,6 +25,12 @@ pub enum FindingKind {
     Template,
     /// The response differs from the stored snapshot (`tgconform run`, any target).
     Snapshot,
+    /// The Graph envelope every exchange shares (headers, `@odata.context`, …), judged
+    /// on every response whatever the step expects; the problem names the rule.
+    Envelope,
+    /// Following `@odata.nextLink` (`paging:`) went wrong: a link repeats, the list
+    /// does not end within the bound, a page is not a collection, an item comes twice.
+    Paging,
 }
 
 /// What a finding is about, as the scenario names it; its text comes first.
@@ -60,6 +66,11 @@ pub struct GraphError {
 pub enum Problem {
     /// Free text: transport errors, templates that do not render, snapshot diffs.
     Text(String),
+    /// A check of the Graph envelope, about one rule of the catalogue.
+    Envelope {
+        rule: &'static str,
+        text: String,
+    },
     Status {
         expected: Vec<u16>,
         actual: u16,
@@ -213,6 +224,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Text(t) => f.write_str(t),
+            Problem::Envelope { rule, text } => write!(f, "envelope ({rule}): {text}"),
             Problem::Status {
                 expected,
                 actual,
@@ -385,6 +397,7 @@ impl Problem {
     pub fn check(&self) -> &'static str {
         match self {
             Problem::Text(_) => "text",
+            Problem::Envelope { .. } => "envelope",
             Problem::Status { .. } => "status",
             Problem::ContentType { .. } => "content-type",
             Problem::NotJson { .. } => "json",
@@ -497,6 +510,15 @@ impl Finding {
         self
     }
 
+    /// The catalogue rule the finding is about, when it checks one of its own (envelope
+    /// findings) rather than the rules the step's `checks:` name.
+    pub fn rule(&self) -> Option<&'static str> {
+        match &self.problem {
+            Problem::Envelope { rule, .. } => Some(rule),
+            _ => None,
+        }
+    }
+
     /// The finding in words, as every report shows it.
     pub fn message(&self) -> String {
         self.to_string()
@@ -519,7 +541,7 @@ impl Serialize for Finding {
     /// `kind`, `span` and `message` as before; `check`, `subject`, `expected` and
     /// `actual` give the values behind the message.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Finding", 7)?;
+        let mut st = s.serialize_struct("Finding", 8)?;
         st.serialize_field("kind", &self.kind)?;
         st.serialize_field("span", &self.span)?;
         st.serialize_field("message", &self.message())?;
@@ -536,6 +558,10 @@ impl Serialize for Finding {
         match self.problem.actual() {
             Some(v) => st.serialize_field("actual", &v)?,
             None => st.skip_field("actual")?,
+        }
+        match self.rule() {
+            Some(r) => st.serialize_field("rule", r)?,
+            None => st.skip_field("rule")?,
         }
         st.end()
     }

@@ -4,11 +4,13 @@
 //! scenario's expectations, and returns findings. It sends nothing.
 
 mod body;
+mod envelope;
 mod finding;
 mod matchers;
 mod verdict;
 
 pub use body::{JsonError, excerpt, parse_json_strict, printable};
+pub use envelope::{Envelope, EnvelopeInput, EnvelopeOutcome, EnvelopeViolation};
 pub use finding::{Finding, FindingKind, GraphError, Problem, Subject};
 pub use matchers::check_assertion;
 pub use verdict::{ResponseView, Verdict, judge};

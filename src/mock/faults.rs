@@ -401,20 +401,40 @@ faults! {
     // Paging and query options.
     NextLinkMissing => "next-link-missing",
         "a page cut short by $top carries no @odata.nextLink",
-        killed_by: ["templates-paging"],
+        killed_by: ["templates-paging", "odata-requests", "odata-invitations", "odata-relationships", "odata-templates"],
         breaks: ["ODATA-NEXTLINK"];
     TopIgnored => "top-ignored",
         "$top is ignored (pages have the default size)",
-        killed_by: ["templates-paging"],
+        killed_by: ["templates-paging", "odata-requests", "odata-invitations", "odata-relationships", "odata-templates"],
         breaks: ["ODATA-TOP"];
     SkiptokenIgnored => "skiptoken-ignored",
         "$skiptoken is ignored, so following @odata.nextLink returns the first page again",
-        killed_by: ["templates-paging"],
+        killed_by: ["templates-paging", "odata-requests", "odata-relationships", "odata-templates"],
         breaks: ["ODATA-SKIPTOKEN", "ODATA-NEXTLINK"];
     FilterIgnored => "filter-ignored",
         "$filter is accepted but not applied",
-        killed_by: ["requests-list-and-filter"],
-        breaks: ["ODATA-FILTER-EQ", "ODATA-FILTER-ENUM-STATUS"];
+        killed_by: ["requests-list-and-filter", "odata-requests", "odata-invitations", "odata-relationships", "odata-templates"],
+        breaks: ["ODATA-FILTER-EQ", "ODATA-FILTER-ENUM-STATUS", "ODATA-FILTER-DATETIME"];
+    FilterNeAsEq => "filter-ne-as-eq",
+        "`ne` in $filter is applied as `eq`",
+        killed_by: ["odata-requests", "odata-invitations", "odata-relationships", "odata-templates"],
+        breaks: ["ODATA-FILTER-EQ", "ODATA-FILTER-DATETIME"];
+    DateTimeFilterInclusive => "datetime-filter-inclusive",
+        "`lt` and `gt` on date-time properties include the boundary (applied as `le` and `ge`)",
+        killed_by: ["odata-requests", "odata-invitations", "odata-relationships", "odata-templates"],
+        breaks: ["ODATA-FILTER-DATETIME"];
+    SkipIgnored => "skip-ignored",
+        "$skip is accepted but no item is left out",
+        killed_by: ["odata-templates"],
+        breaks: ["ODATA-SKIP"];
+    OrderbyIgnored => "orderby-ignored",
+        "$orderby is accepted but the list keeps its stored order",
+        killed_by: ["odata-templates"],
+        breaks: ["ODATA-ORDERBY"];
+    DateInLocalTime => "date-in-local-time",
+        "entity timestamps are written in local time with an offset (+01:00) instead of UTC with Z",
+        killed_by: ["odata-templates", "invitations-crud", "handshake-governed-terminates"],
+        breaks: ["GRAPH-UTC-TIMESTAMPS"];
 }
 
 /// The faults switched on for one mock, as a bit set: checking one is a shift and a

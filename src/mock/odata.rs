@@ -429,9 +429,12 @@ pub(crate) fn collection(mut items: Vec<Map<String, Value>>, page: &Page<'_>) ->
     if let Some((_, clauses)) = &q.filter
         && !page.faults.has(Fault::FilterIgnored)
     {
+        let clauses: Vec<Clause> = clauses.iter().map(|c| faulty(c, page.faults)).collect();
         items.retain(|item| clauses.iter().all(|c| matches(item, c)));
     }
-    if let Some((_, keys)) = &q.orderby {
+    if let Some((_, keys)) = &q.orderby
+        && !page.faults.has(Fault::OrderbyIgnored)
+    {
         items.sort_by(|a, b| {
             for (k, desc) in keys {
                 let ord = compare(a.get(k), b.get(k));
@@ -447,10 +450,15 @@ pub(crate) fn collection(mut items: Vec<Map<String, Value>>, page: &Page<'_>) ->
         Some(t) if !page.faults.has(Fault::TopIgnored) => t,
         _ => DEFAULT_PAGE_SIZE,
     };
-    let start = if page.faults.has(Fault::SkiptokenIgnored) {
-        q.skip
+    let skip = if page.faults.has(Fault::SkipIgnored) {
+        0
     } else {
-        q.skiptoken.unwrap_or(0).saturating_add(q.skip)
+        q.skip
+    };
+    let start = if page.faults.has(Fault::SkiptokenIgnored) {
+        skip
+    } else {
+        q.skiptoken.unwrap_or(0).saturating_add(skip)
     };
     let total = items.len();
     let end = start.saturating_add(size).min(total);
@@ -520,6 +528,17 @@ fn matches(item: &Map<String, Value>, c: &Clause) -> bool {
         }
         _ => false,
     }
+}
+
+/// A clause as a faulty mock applies it.
+fn faulty(c: &Clause, faults: FaultSet) -> Clause {
+    let op = match (c.op, &c.value) {
+        (Cmp::Ne, _) if faults.has(Fault::FilterNeAsEq) => Cmp::Eq,
+        (Cmp::Lt, Literal::Instant(_)) if faults.has(Fault::DateTimeFilterInclusive) => Cmp::Le,
+        (Cmp::Gt, Literal::Instant(_)) if faults.has(Fault::DateTimeFilterInclusive) => Cmp::Ge,
+        (op, _) => op,
+    };
+    Clause { op, ..c.clone() }
 }
 
 fn instant(text: &str) -> Option<DateTime<Utc>> {

@@ -521,6 +521,11 @@ impl Render<'_> {
     }
 
     pub fn time(&self, t: DateTime<Utc>) -> Value {
+        if self.faults.has(Fault::DateInLocalTime) {
+            // The same instant, written as a server in UTC+1 would.
+            let local = clock::format_time(t + chrono::Duration::hours(1), false);
+            return Value::String(format!("{local}+01:00"));
+        }
         Value::String(clock::format_time(
             t,
             !self.faults.has(Fault::DateWithoutZone),

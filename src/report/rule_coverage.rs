@@ -18,6 +18,8 @@ use crate::scenario::StepPhase;
 pub struct StepChecks<'a> {
     pub scenario: &'a str,
     pub checks: &'a [String],
+    /// Rules the Graph envelope checked on the step's responses and found held.
+    pub envelope: &'a [String],
     /// Passed with a response in hand (not skipped, not failed).
     pub passed: bool,
 }
@@ -28,6 +30,7 @@ impl<'a> StepChecks<'a> {
         StepChecks {
             scenario: &record.scenario.stem,
             checks: &record.step.checks,
+            envelope: &record.outcome.envelope,
             passed: record.outcome.status == Status::Passed
                 && record.step.phase == StepPhase::Main
                 && record.response.is_some(),
@@ -87,7 +90,7 @@ pub fn rule_coverage<'a>(
 ) -> RuleCoverage {
     let mut by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for s in steps.into_iter().filter(|s| s.passed) {
-        for id in s.checks {
+        for id in s.checks.iter().chain(s.envelope) {
             by.entry(id.as_str()).or_default().insert(s.scenario);
         }
     }
@@ -138,9 +141,9 @@ pub struct RuleCoverageCollector {
 impl RuleCoverageCollector {
     pub fn observe(&mut self, record: &StepRecord<'_>) {
         let s = StepChecks::of(record);
-        if s.passed && !s.checks.is_empty() {
-            self.passed
-                .push((s.scenario.to_string(), s.checks.to_vec()));
+        if s.passed && !(s.checks.is_empty() && s.envelope.is_empty()) {
+            let ids = s.checks.iter().chain(s.envelope).cloned().collect();
+            self.passed.push((s.scenario.to_string(), ids));
         }
     }
 
@@ -150,6 +153,7 @@ impl RuleCoverageCollector {
             self.passed.iter().map(|(scenario, checks)| StepChecks {
                 scenario,
                 checks,
+                envelope: &[],
                 passed: true,
             }),
         )
@@ -238,12 +242,29 @@ mod tests {
             [StepChecks {
                 scenario: "s1",
                 checks: &checks,
+                envelope: &[],
                 passed: true,
             }],
         );
         assert_eq!(c.checked, 2);
         assert_eq!(c.rules[0].checked_by, ["s1"]);
         assert_eq!(c.documented.checked, 1);
+        assert_eq!(c.inferred.checked, 1);
+    }
+
+    #[test]
+    fn rules_the_envelope_found_held_on_a_passing_step_count_as_checked() {
+        let envelope = ids(&["C-INF"]);
+        let c = rule_coverage(
+            &catalogue(),
+            [StepChecks {
+                scenario: "s1",
+                checks: &[],
+                envelope: &envelope,
+                passed: true,
+            }],
+        );
+        assert_eq!(c.checked, 1);
         assert_eq!(c.inferred.checked, 1);
     }
 
@@ -255,6 +276,7 @@ mod tests {
             [StepChecks {
                 scenario: "s1",
                 checks: &checks,
+                envelope: &ids(&["D-EX"]),
                 passed: false,
             }],
         );
@@ -286,6 +308,7 @@ mod tests {
         let step = |scenario| StepChecks {
             scenario,
             checks: &checks,
+            envelope: &[],
             passed: true,
         };
         let c = rule_coverage(&catalogue(), [step("b"), step("a"), step("b")]);

@@ -10,7 +10,9 @@ use super::observe::{RequestRecord, ResponseRecord, StepObserver, StepRecord};
 use super::outcome::{Exchange, ScenarioOutcome, SnapshotEntry, Status, StepOutcome};
 use super::request;
 use super::state::RunState;
-use crate::judge::{Finding, FindingKind, Problem, ResponseView, Subject, Verdict, judge};
+use crate::judge::{
+    EnvelopeInput, Finding, FindingKind, Problem, ResponseView, Subject, Verdict, judge,
+};
 use crate::plan::PlannedScenario;
 use crate::scenario::{Auth, Body, Resolver, Scenario, Step, StepPhase, Template};
 use crate::schema::{SchemaMode, SchemaRegistry};
@@ -83,9 +85,9 @@ struct NoAnswer {
 }
 
 /// What [`Runner::send_politely`] got, and how many requests it took.
-struct Sent {
-    result: Result<(HttpResponse, Duration), HttpFailure>,
-    sends: u32,
+pub(super) struct Sent {
+    pub result: Result<(HttpResponse, Duration), HttpFailure>,
+    pub sends: u32,
 }
 
 impl Runner {
@@ -291,6 +293,7 @@ impl Runner {
             failures: Vec::new(),
             warnings: Vec::new(),
             checks: step.checks.clone(),
+            envelope: Vec::new(),
         };
         let req = match self.build_request(step, state).await {
             Ok(r) => r,
@@ -334,7 +337,20 @@ impl Runner {
             }
         };
         let resp = &answer.resp;
-        let view = response_view(resp);
+        let mut view = response_view(resp);
+        let walk = match &step.paging {
+            Some(p) if (200..300).contains(&resp.status) => {
+                let first = view.json.as_ref().ok().and_then(Option::as_ref);
+                let walk = self
+                    .follow_pages(step, p, &req, first, state, &mut out.warnings)
+                    .await;
+                if let Some(merged) = &walk.merged {
+                    view.json = Ok(Some(merged.clone()));
+                }
+                Some(walk)
+            }
+            _ => None,
+        };
         let mut verdict: Verdict = judge(
             &step.expect,
             &view,
@@ -358,6 +374,18 @@ impl Runner {
                 ));
             }
         }
+        if let Some(w) = &walk {
+            verdict.failures.extend(w.findings.iter().cloned());
+        }
+        self.judge_envelope(
+            step,
+            &req.url,
+            &answer,
+            walk.as_ref(),
+            state,
+            &mut verdict,
+            &mut out,
+        );
         let body = view.json.as_ref().ok().and_then(Option::as_ref);
         // Capture even from a failed step: a create that answered with the wrong status
         // may still have created something, and teardown needs its id.
@@ -530,11 +558,98 @@ impl Runner {
         }
     }
 
+    /// The Graph envelope on every response of the step that came from the API (not
+    /// the mock's control endpoints): the first page and every page followed. In main
+    /// steps a deviation fails the step; in teardown it is a warning, because a
+    /// teardown step's verdict says whether something was left behind.
+    #[allow(clippy::too_many_arguments)]
+    fn judge_envelope(
+        &self,
+        step: &Step,
+        url: &str,
+        answer: &Answer,
+        walk: Option<&super::paging::Walk>,
+        state: &RunState<'_>,
+        verdict: &mut Verdict,
+        out: &mut StepOutcome,
+    ) {
+        if !under(url, state.base_url) {
+            return;
+        }
+        let first_json = if answer.resp.body.iter().all(u8::is_ascii_whitespace) {
+            None
+        } else {
+            crate::judge::parse_json_strict(&answer.resp.body).ok()
+        };
+        let mut exchanges = vec![(
+            1u32,
+            &answer.resp,
+            first_json.as_ref(),
+            answer.client_request_id.as_str(),
+        )];
+        for p in walk.map(|w| w.pages.as_slice()).unwrap_or_default() {
+            exchanges.push((
+                p.number,
+                &p.resp,
+                p.json.as_ref(),
+                p.client_request_id.as_str(),
+            ));
+        }
+        let paged = exchanges.len() > 1;
+        let mut held: Vec<&'static str> = Vec::new();
+        let mut broken: Vec<&'static str> = Vec::new();
+        for (number, resp, json, crid) in exchanges {
+            let o = state.envelope.check(&EnvelopeInput {
+                status: resp.status,
+                headers: &resp.headers,
+                has_body: !resp.body.iter().all(u8::is_ascii_whitespace),
+                json,
+                sent_client_request_id: crid,
+            });
+            for v in o.violations {
+                let page = if paged {
+                    format!("page {number}: ")
+                } else {
+                    String::new()
+                };
+                let problem = Problem::Envelope {
+                    rule: v.rule,
+                    text: format!("{page}{}", v.message),
+                };
+                match step.phase {
+                    StepPhase::Main => verdict.failures.push(Finding::of(
+                        FindingKind::Envelope,
+                        step.span,
+                        problem,
+                    )),
+                    StepPhase::Teardown => verdict
+                        .warnings
+                        .push(crate::judge::printable(&problem.to_string())),
+                }
+                if !broken.contains(&v.rule) {
+                    broken.push(v.rule);
+                }
+            }
+            for r in o.held {
+                if !held.contains(&r) {
+                    held.push(r);
+                }
+            }
+        }
+        if step.phase == StepPhase::Main {
+            out.envelope = held
+                .into_iter()
+                .filter(|r| !broken.contains(r))
+                .map(str::to_string)
+                .collect();
+        }
+    }
+
     /// Send, honouring 429/503 `Retry-After` within the run's budget, fetching a new
     /// token once after 401 (command tokens), and retrying GETs once or twice on
     /// connection failures. Other requests are never re-sent silently: a POST that
     /// failed mid-way may have been applied.
-    async fn send_politely(
+    pub(super) async fn send_politely(
         &self,
         step: &Step,
         req: &HttpRequest,
@@ -747,6 +862,7 @@ fn skipped_step(step: &Step, reason: &str) -> StepOutcome {
         failures: Vec::new(),
         warnings: Vec::new(),
         checks: step.checks.clone(),
+        envelope: Vec::new(),
     }
 }
 
@@ -838,4 +954,10 @@ fn exchange_without_response(
         response_excerpt: None,
         attempts: sends,
     }
+}
+
+/// `url` addresses the API under `base_url` (not, e.g., the mock's `/_mock/clock`).
+fn under(url: &str, base_url: &str) -> bool {
+    url.strip_prefix(base_url)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
 }

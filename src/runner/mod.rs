@@ -8,6 +8,7 @@ mod http;
 mod interrupt;
 mod observe;
 mod outcome;
+mod paging;
 mod preview;
 mod request;
 mod state;

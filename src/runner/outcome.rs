@@ -52,6 +52,9 @@ pub struct StepOutcome {
     pub warnings: Vec<String>,
     /// Ids of the catalogue rules the step's assertions check (`checks:`).
     pub checks: Vec<String>,
+    /// Ids of the rules the Graph envelope checked on this step's responses and found
+    /// held (main steps; see `judge::Envelope`).
+    pub envelope: Vec<String>,
 }
 
 /// A snapshotted step: what `snapshots/` records (before redaction).

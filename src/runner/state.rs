@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::judge::Envelope;
 use crate::plan::PlannedScenario;
 use crate::scenario::{ActorField, Resolver, Scenario, VarRef};
 use crate::target::ActorSet;
@@ -15,6 +16,8 @@ pub(crate) struct RunState<'a> {
     /// A dry run: a variable that is not known before any request (a capture)
     /// renders as `{{ name }}` instead of failing.
     pub placeholders: bool,
+    /// The envelope checks of this run (the tag selection switches inferred ones off).
+    pub envelope: Envelope,
 }
 
 impl<'a> RunState<'a> {
@@ -34,6 +37,7 @@ impl<'a> RunState<'a> {
             base_url,
             run_id,
             placeholders,
+            envelope: Envelope::for_skip_tags(&planned.skip_step_tags),
         };
         let mut warnings = Vec::new();
         for (name, tpl) in &sc.vars {

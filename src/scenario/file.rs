@@ -32,6 +32,9 @@ pub(crate) struct ScenarioFile {
     /// How snapshotted steps are recorded: `value` or `shape` (overrides the profile).
     #[serde(default, rename = "snapshotMode")]
     pub snapshot_mode: Option<Spanned<String>>,
+    /// What the target must offer beyond the API: `clock`, `fresh-tenants`, `add-on-tenants`.
+    #[serde(default)]
+    pub needs: Vec<Spanned<String>>,
 }
 
 /// One row of `each`: parameter → value, in the order written.
@@ -72,6 +75,17 @@ pub(crate) struct StepFile {
     /// combinations of `matrix`.
     #[serde(default)]
     pub each: Option<Spanned<Vec<Row>>>,
+    /// Follow `@odata.nextLink` to the last page.
+    #[serde(default)]
+    pub paging: Option<Spanned<PagingFile>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PagingFile {
+    /// The most pages read (default 50).
+    #[serde(default, rename = "maxPages")]
+    pub max_pages: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

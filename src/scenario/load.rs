@@ -15,8 +15,8 @@ use super::file::{AuthFile, ExpectFile, FixtureFile, RequestFile, ScenarioFile, 
 use super::matcher::parse_matchers;
 use super::matrix;
 use super::model::{
-    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
-    StatusSpec, Step, StepPhase,
+    Assertion, Auth, Body, Capture, Expect, FixtureUse, Need, Paging, RequestSpec, Retry, Scenario,
+    SnapshotMode, StatusSpec, Step, StepPhase,
 };
 use super::template::{Template, TemplateError, ValueTemplate, VarRef};
 use super::yaml::{self, FileKind};
@@ -28,6 +28,8 @@ const MAX_RETRY_ATTEMPTS: u32 = 1000;
 const DEFAULT_RETRY_ATTEMPTS: u32 = 10;
 const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
 const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
+const DEFAULT_MAX_PAGES: u32 = 50;
+const MAX_MAX_PAGES: u32 = 1000;
 
 /// What the loader checks names against.
 #[derive(Debug, Clone, Default)]
@@ -242,7 +244,7 @@ impl Loader<'_> {
                         span_of(t),
                         format!("tag `{}` is not a lower-case word", t.value),
                     )
-                    .with_hint("tags use a-z, 0-9 and `-`, e.g. `mock-only`"));
+                    .with_hint("tags use a-z, 0-9 and `-`, e.g. `mutating`"));
             }
             if tags.contains(&t.value) {
                 return Err(self.err(span_of(t), format!("tag `{}` is listed twice", t.value)));
@@ -370,6 +372,26 @@ impl Loader<'_> {
                 .with_hint("`value` records bodies with ids and dates redacted; `shape` records property names, types and enum values")
             })?),
         };
+        let mut needs = Vec::new();
+        for n in &file.needs {
+            let Some(need) = Need::parse(n.value.trim()) else {
+                let names = Need::ALL.map(Need::name);
+                let hint = match did_you_mean(n.value.trim(), names) {
+                    Some(k) => format!(
+                        "did you mean `{k}`? a scenario may need {}",
+                        names.join(", ")
+                    ),
+                    None => format!("a scenario may need {}", names.join(", ")),
+                };
+                return Err(self
+                    .err(span_of(n), format!("unknown need `{}`", n.value))
+                    .with_hint(hint));
+            };
+            if needs.contains(&need) {
+                return Err(self.err(span_of(n), format!("need `{}` is listed twice", n.value)));
+            }
+            needs.push(need);
+        }
         let stem = self
             .path
             .file_stem()
@@ -389,6 +411,7 @@ impl Loader<'_> {
             teardown,
             redactions,
             snapshot_mode,
+            needs,
         })
     }
 
@@ -656,6 +679,43 @@ impl Loader<'_> {
                 span: cspan,
             });
         }
+        let paging = match &f.paging {
+            None => None,
+            Some(p) => {
+                let pspan = span_of(p);
+                if !request.method.eq_ignore_ascii_case("GET") {
+                    return Err(self
+                        .err(pspan, "`paging` only goes with GET")
+                        .with_hint("paging follows `@odata.nextLink` of a list; read the list with `method: GET`"));
+                }
+                if let Some(r) = &retry {
+                    return Err(self
+                        .err(r.span, "`retry` and `paging` cannot be combined")
+                        .with_hint(
+                            "poll in a step of its own, then page through the list in the next",
+                        ));
+                }
+                let max_pages = p
+                    .value
+                    .max_pages
+                    .as_ref()
+                    .map(|m| m.value)
+                    .unwrap_or(DEFAULT_MAX_PAGES);
+                if max_pages == 0 || max_pages > MAX_MAX_PAGES {
+                    let at = p.value.max_pages.as_ref().map(span_of).unwrap_or(pspan);
+                    return Err(self
+                        .err(
+                            at,
+                            format!("`maxPages` must be between 1 and {MAX_MAX_PAGES}"),
+                        )
+                        .with_hint("it counts every page read, the first one included"));
+                }
+                Some(Paging {
+                    max_pages,
+                    span: pspan,
+                })
+            }
+        };
         let tags = self.step_tags(f)?;
         let checks = self.checks(f, &tags, scope)?;
         let step = Step {
@@ -671,6 +731,7 @@ impl Loader<'_> {
             fixture: fixture.map(|(fx, _)| fx.clone()),
             checks,
             tags,
+            paging,
         };
         if phase == StepPhase::Main {
             self.check_tagged_uses(&step, scope)?;
@@ -792,6 +853,7 @@ impl Loader<'_> {
             || f.actor.is_some()
             || !f.checks.is_empty()
             || !f.tags.is_empty()
+            || f.paging.is_some()
         {
             return Err(self
                 .err(fspan, "a `use` step takes only `name`, `use` and `with`")

@@ -22,8 +22,8 @@ pub use load::{LoadOptions, discover, load_file, load_str};
 pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};
 pub use matrix::MAX_CASES;
 pub use model::{
-    Assertion, Auth, Body, Capture, Expect, FixtureUse, RequestSpec, Retry, Scenario, SnapshotMode,
-    StatusSpec, Step, StepPhase,
+    Assertion, Auth, Body, Capture, Expect, FixtureUse, Need, Paging, RequestSpec, Retry, Scenario,
+    SnapshotMode, StatusSpec, Step, StepPhase,
 };
 pub use template::{
     ActorField, Resolver, Template, TemplateError, TemplatePart, TemplateProblem, ValueTemplate,

@@ -30,6 +30,42 @@ pub struct Scenario {
     pub redactions: Vec<(String, String)>,
     /// `snapshotMode:` of the file; `None` leaves the choice to the profile.
     pub snapshot_mode: Option<SnapshotMode>,
+    /// What the target must offer beyond the API (`needs:`); unmet needs skip the
+    /// scenario with the reason.
+    pub needs: Vec<Need>,
+}
+
+/// Something a scenario needs of its target beyond the documented API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    /// The mock's clock (`/_mock/clock`): time moves on demand. A profile offers it
+    /// with `capabilities: [clock]`; such scenarios get a private embedded mock.
+    Clock,
+    /// Tenants that start from the defaults (e.g. related tenants never enabled).
+    /// Offered when every actor's tenant is `tenantId: fresh`, on a mock that creates
+    /// tenants on first use.
+    FreshTenants,
+    /// The mock's stand-in for secure tenant creation (`/_mock/addOnTenant`); a
+    /// profile offers it with `capabilities: [add-on-tenants]`.
+    AddOnTenants,
+}
+
+impl Need {
+    pub const ALL: [Need; 3] = [Need::Clock, Need::FreshTenants, Need::AddOnTenants];
+
+    /// The word written in `needs:` and `capabilities:`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Need::Clock => "clock",
+            Need::FreshTenants => "fresh-tenants",
+            Need::AddOnTenants => "add-on-tenants",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Need> {
+        Need::ALL.into_iter().find(|n| n.name() == s)
+    }
 }
 
 /// How a snapshotted response is recorded.
@@ -64,6 +100,10 @@ impl Scenario {
         self.tags.iter().any(|t| t == tag)
     }
 
+    pub fn needs(&self, need: Need) -> bool {
+        self.needs.contains(&need)
+    }
+
     pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
         self.steps.iter().chain(self.teardown.iter())
     }
@@ -93,6 +133,17 @@ pub struct Step {
     pub checks: Vec<String>,
     /// Tags of this step alone (the scenario's tags apply to every step as well).
     pub tags: Vec<String>,
+    /// `paging:`: follow `@odata.nextLink` to the last page; the step's expectations
+    /// are judged on the items of every page together.
+    pub paging: Option<Paging>,
+}
+
+/// Following `@odata.nextLink` to the end of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The most pages read, the first included; a list that goes on fails the step.
+    pub max_pages: u32,
+    pub span: Span,
 }
 
 impl Step {

@@ -260,6 +260,7 @@ mod tests {
                 failures: vec![],
                 warnings: vec![],
                 checks: vec![],
+                envelope: vec![],
             }],
             warnings: vec![],
             leftovers: vec![],

@@ -376,6 +376,7 @@ mod tests {
             failures: vec![],
             warnings: vec![],
             checks: vec![],
+            envelope: vec![],
         });
         let masker = Masker::default();
         let enums = EnumVocabulary::default();

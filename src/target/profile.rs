@@ -20,7 +20,9 @@ pub struct Profile {
     /// Treat the target as a real tenant even on loopback (for testing the safety rules).
     #[serde(default)]
     pub real: Option<bool>,
-    /// What the target offers beyond the API: `mock-control` (the `/_mock/*` endpoints).
+    /// What the target offers beyond the API, for scenarios that declare `needs:`:
+    /// `clock` (`/_mock/clock`), `add-on-tenants` (`/_mock/addOnTenant`), or
+    /// `mock-control` for both. Fresh tenants are offered by `tenantId: fresh`.
     #[serde(default)]
     pub capabilities: Vec<String>,
     pub actors: BTreeMap<String, ActorSpec>,
@@ -76,8 +78,13 @@ pub enum TokenSpec {
     Mock(serde_json::Map<String, Value>),
 }
 
+/// Words `capabilities:` may hold.
+const CAPABILITIES: &[&str] = &["clock", "add-on-tenants", "mock-control"];
+
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
+    #[error("{path}: error: {message}")]
+    Capability { path: PathBuf, message: String },
     #[error("cannot read profile {path}: {source}")]
     Read {
         path: PathBuf,
@@ -142,6 +149,24 @@ impl Profile {
                 message,
             }
         })?;
+        if let Some(bad) = profile
+            .capabilities
+            .iter()
+            .find(|c| !CAPABILITIES.contains(&c.as_str()))
+        {
+            let hint = if bad == "fresh-tenants" {
+                "; fresh tenants are offered by `tenantId: fresh` on the actors".to_string()
+            } else {
+                String::new()
+            };
+            return Err(ProfileError::Capability {
+                path: path.to_path_buf(),
+                message: format!(
+                    "unknown capability `{bad}`: a profile may offer {}{hint}",
+                    CAPABILITIES.join(", ")
+                ),
+            });
+        }
         for selector in profile.redact.keys() {
             crate::snapshot::check_selector(selector).map_err(|message| {
                 ProfileError::Redaction {
@@ -263,6 +288,16 @@ mod tests {
             matches!(sel, Err(ProfileError::Redaction { .. })),
             "{sel:?}"
         );
+    }
+
+    #[test]
+    fn an_unknown_capability_is_an_error_naming_the_known_ones() {
+        let e = Profile::parse(Path::new("p"), "capabilities: [clocks]\nactors: {}\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("unknown capability `clocks`"), "{e}");
+        assert!(e.contains("clock, add-on-tenants, mock-control"), "{e}");
     }
 
     #[test]

@@ -13,7 +13,16 @@ pub struct StubServer {
 }
 
 impl StubServer {
+    /// Serve `app` as Graph would frame it: every answer gets the envelope tgconform
+    /// judges on every exchange (see [`graph_envelope`]), so a stub only writes what
+    /// its test is about.
     pub fn start(app: axum::Router) -> StubServer {
+        StubServer::start_bare(app.layer(axum::middleware::from_fn(graph_envelope)))
+    }
+
+    /// Serve `app` exactly as written (for tests of what tgconform says about a
+    /// target that breaks Graph's envelope).
+    pub fn start_bare(app: axum::Router) -> StubServer {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         std_listener.set_nonblocking(true).expect("nonblocking");
         let addr = std_listener.local_addr().expect("local addr");
@@ -42,6 +51,52 @@ impl StubServer {
     pub fn base_url(&self) -> String {
         format!("http://{}/beta", self.addr)
     }
+}
+
+/// What Graph puts on every answer and tgconform checks on every exchange: a
+/// `request-id`, the caller's `client-request-id` echoed, and `@odata.context` on a 2xx
+/// JSON object body. Whatever the stub set itself is kept.
+pub async fn graph_envelope(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let client_request_id = req.headers().get("client-request-id").cloned();
+    let resp = next.run(req).await;
+    let (mut parts, body) = resp.into_parts();
+    let h = &mut parts.headers;
+    if !h.contains_key("request-id") {
+        h.insert(
+            "request-id",
+            axum::http::HeaderValue::from_static("5107b2a5-0000-4000-8000-000000000001"),
+        );
+    }
+    if let Some(c) = client_request_id
+        && !h.contains_key("client-request-id")
+    {
+        h.insert("client-request-id", c);
+    }
+    let json = h
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !(parts.status.is_success() && json) {
+        return axum::response::Response::from_parts(parts, body);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let bytes = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut m)) if !m.contains_key("@odata.context") => {
+            m.insert(
+                "@odata.context".into(),
+                "https://graph.example/beta/$metadata#stub".into(),
+            );
+            parts.headers.remove("content-length");
+            serde_json::to_vec(&m).map(Into::into).unwrap_or(bytes)
+        }
+        _ => bytes,
+    };
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// A fresh folder under the target dir, removed first if it exists.
