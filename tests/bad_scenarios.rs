@@ -14,6 +14,9 @@
 //! Rewrite the golden files after a deliberate change of wording:
 //! `TGCONFORM_BLESS=1 cargo test --test bad_scenarios`.
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::net::TcpListener;

@@ -4,6 +4,9 @@
 //! Works with `cargo test` (filters, `--list`, `--ignored`, `--exact`) and with
 //! `cargo nextest run` (one process per trial; `--exact` loads only that file).
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -115,6 +118,19 @@ fn main() -> std::process::ExitCode {
             }
         },
     };
+    // As datatest-stable does: finding nothing is a failure, never "0 passed" (a typo in
+    // `--exact scenario::NAME`, an empty or moved folder).
+    if files.is_empty() {
+        eprintln!(
+            "no scenario found{} in {}",
+            match (&args.filter, args.exact) {
+                (Some(name), true) => format!(" named `{name}`"),
+                _ => String::new(),
+            },
+            dir.display()
+        );
+        return std::process::ExitCode::from(101);
+    }
     let mut trials: Vec<Trial> = files
         .into_iter()
         .map(|p| {

@@ -2,6 +2,9 @@
 //! assets), and loaded in a real headless browser where Debian's `chromium` is
 //! installed (no console errors, the script ran, the failing step is on the page).
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

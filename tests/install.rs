@@ -1,6 +1,9 @@
 //! An installed `tgconform` works from any folder: the scenarios and fixtures are
 //! built into the binary, and it completes in shells and has a man page.
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 #[path = "../src/embedded_suite.rs"]

@@ -5,6 +5,9 @@
 //! Every JSON answer is also run through the project's schemas (`check_schema`), so a
 //! mock body that breaks the documented shapes fails here.
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};

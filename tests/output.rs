@@ -1,6 +1,9 @@
 //! Output people expect: the JSON report's run facts, colour, progress, the summary
 //! line with wall time and the slowest scenarios, --fail-fast and --var.
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use axum::Json;

@@ -2,6 +2,9 @@
 //! before mutation, dry runs, teardown, throttling and secrets. Every server here is
 //! a loopback stub; a profile with `real: true` makes it count as a real tenant.
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::sync::Arc;

@@ -9,6 +9,9 @@
 //!   waived rule that a scenario checks must lose its waiver;
 //! - every check of an inferred rule sits in a scenario or step tagged `inferred`.
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

@@ -3,6 +3,9 @@
 //! between runs. Every run is the real binary, in a scratch folder laid out like the
 //! repository (`scenarios/`, `snapshots/`, a profile beside them).
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,9 @@
 //! isolation (any job count, any order), coverage of the documented contract, and the
 //! mutation self-test. Each test runs the full suite once (or once per fault).
 
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use common::{scratch_dir, tgconform};

@@ -173,6 +173,8 @@ pub fn snapshotted_steps(scenarios: &[&Scenario]) -> Vec<(String, Vec<String>)> 
 /// panics with the diff on a mismatch (call it inside a test trial), as insta's
 /// assertions do. `INSTA_UPDATE` and `CI` decide what is written (see [`Policy`]);
 /// `INSTA_FORCE_PASS=1` (what `cargo insta test` sets) prints instead of panicking.
+// A test assertion: panicking is how it fails the trial.
+#[allow(clippy::panic)]
 pub fn assert_snapshot(scenario: &Scenario, outcome: &ScenarioOutcome, root: &Path) {
     let policy = match Policy::from_env(None) {
         Ok(p) => p,

@@ -1,4 +1,7 @@
 //! Helpers shared by integration tests: a small loopback HTTP server and temp folders.
+
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
