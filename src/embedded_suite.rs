@@ -55,6 +55,7 @@ pub static SUITE: tgconform::cli::EmbeddedSuite = tgconform::cli::EmbeddedSuite 
         "request-status-values.yaml",
         "request-update-needs-tenant-governance-administrator.yaml",
         "requests-list-and-filter.yaml",
+        "settings-defaults.yaml",
         "settings-round-trip.yaml",
         "template-in-use-cannot-be-deleted.yaml",
         "templates-paging.yaml",

@@ -3143,6 +3143,10 @@ mod probes {
         let desc = template_ids(api, &tok, "$orderby=id%20desc").await;
         (asc == desc).to_string()
     }
+    pub async fn invitations_default(api: &Api) -> Obs {
+        api.get(&admin(&tenant("T")), &p("/settings")).await.json["canReceiveInvitations"]
+            .to_string()
+    }
     pub async fn date_local_time(api: &Api) -> Obs {
         let r = api
             .get(
@@ -3252,6 +3256,7 @@ fault_tests! {
     fault_skip_ignored: SkipIgnored => skip;
     fault_orderby_ignored: OrderbyIgnored => orderby;
     fault_date_in_local_time: DateInLocalTime => date_local_time;
+    fault_invitations_on_by_default: InvitationsOnByDefault => invitations_default;
     fault_outsider_can_decide_requests: OutsiderCanDecideRequests => outsider_decides;
     fault_invitation_lists_ignore_party: InvitationListsIgnoreParty => outsider_lists_invitations;
     fault_relationship_lists_ignore_party: RelationshipListsIgnoreParty => outsider_lists_relationships;

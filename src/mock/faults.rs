@@ -330,6 +330,10 @@ faults! {
         "calling enableRelatedTenants a second time is a 409",
         killed_by: ["enable-related-tenants-twice"],
         breaks: ["SET-ENABLE-TWICE"];
+    InvitationsOnByDefault => "invitations-on-by-default",
+        "a new tenant starts with canReceiveInvitations true",
+        killed_by: ["settings-defaults"],
+        breaks: ["SET-INVITATIONS-OFF-BY-DEFAULT"];
     RelatedTenantsReportedEnabled => "related-tenants-reported-enabled",
         "the settings say isRelatedTenantsEnabled true before enableRelatedTenants was called",
         killed_by: ["related-tenants-before-enable"],

@@ -147,8 +147,20 @@ impl App {
     /// and makes sure it exists otherwise.
     fn writer(&self, call: &Call<'_>) -> RwLockWriteGuard<'_, Store> {
         let mut store = self.lock();
-        store.touch(call.tid, call.tenant_name);
+        self.touch(&mut store, call);
         store
+    }
+
+    /// Create the caller's tenant on first use (with its defaults) and keep its name.
+    fn touch(&self, store: &mut Store, call: &Call<'_>) {
+        let new = !store.tenants.contains_key(call.tid);
+        store.touch(call.tid, call.tenant_name);
+        if new
+            && self.faults.has(Fault::InvitationsOnByDefault)
+            && let Some(t) = store.tenants.get_mut(call.tid)
+        {
+            t.can_receive_invitations = true;
+        }
     }
 
     fn render<'s>(&self, store: &'s Store) -> Render<'s> {
@@ -291,7 +303,7 @@ impl App {
             base: &base,
         };
         if !self.read().is_current(call.tid, call.tenant_name) {
-            self.lock().touch(call.tid, call.tenant_name);
+            self.touch(&mut self.lock(), &call);
         }
         use OperationId as Op;
         match op.id {
