@@ -264,6 +264,88 @@ pub fn shuffle<T>(items: &mut [T], seed: u64) {
 mod tests {
     use super::*;
 
+    fn meta(needs: &[Need]) -> ScenarioMeta {
+        ScenarioMeta {
+            path: PathBuf::from("s.yaml"),
+            stem: "s".into(),
+            name: "s".into(),
+            description: String::new(),
+            tags: Vec::new(),
+            actors: vec!["governing".into(), "reader".into()],
+            optional_actors: Vec::new(),
+            needs: needs.to_vec(),
+        }
+    }
+
+    fn profile(text: &str) -> Profile {
+        Profile::parse(std::path::Path::new("p.yaml"), text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const FRESH: &str = "actors:\n  governing: {tenantId: fresh, token: {env: X}}\n  reader: {sameTenantAs: governing, token: {env: Y}}\n";
+    const FIXED: &str = "actors:\n  governing: {tenantId: 11111111-0000-0000-0000-000000000001, token: {env: X}}\n  reader: {sameTenantAs: governing, token: {env: Y}}\n";
+
+    #[test]
+    fn the_embedded_mock_offers_the_clock_and_tenant_creation_whatever_the_profile_says() {
+        let m = meta(&[Need::Clock, Need::AddOnTenants]);
+        for need in [Need::Clock, Need::AddOnTenants] {
+            assert_eq!(unmet(need, &m, &profile(FIXED), TargetKind::Embedded), None);
+        }
+    }
+
+    #[test]
+    fn another_target_offers_only_the_capabilities_its_profile_declares() {
+        let m = meta(&[Need::Clock]);
+        let bare = profile(FRESH);
+        let why = unmet(Need::Clock, &m, &bare, TargetKind::Loopback).unwrap_or_default();
+        assert!(why.contains("capabilities: [clock]"), "{why}");
+        let clock = profile(&format!("capabilities: [clock]\n{FRESH}"));
+        assert_eq!(unmet(Need::Clock, &m, &clock, TargetKind::Loopback), None);
+        assert!(unmet(Need::AddOnTenants, &m, &clock, TargetKind::Loopback).is_some());
+        let legacy = profile(&format!("capabilities: [mock-control]\n{FRESH}"));
+        assert_eq!(
+            unmet(Need::AddOnTenants, &m, &legacy, TargetKind::Loopback),
+            None
+        );
+    }
+
+    #[test]
+    fn fresh_tenants_need_every_actor_on_a_fresh_tenant_of_a_target_that_is_not_real() {
+        let m = meta(&[Need::FreshTenants]);
+        assert_eq!(
+            unmet(
+                Need::FreshTenants,
+                &m,
+                &profile(FRESH),
+                TargetKind::Loopback
+            ),
+            None
+        );
+        let fixed = unmet(
+            Need::FreshTenants,
+            &m,
+            &profile(FIXED),
+            TargetKind::Loopback,
+        );
+        assert!(fixed.is_some_and(|w| w.contains("`governing`")));
+        assert!(unmet(Need::FreshTenants, &m, &profile(FRESH), TargetKind::Real).is_some());
+    }
+
+    #[test]
+    fn a_scenario_whose_need_is_not_offered_is_planned_as_skipped_with_the_reason() {
+        let s = SuiteScenario {
+            meta: Arc::new(meta(&[Need::FreshTenants])),
+            source: ScenarioSource::Deferred(Arc::new(LoadOptions::default())),
+        };
+        let p = plan_one(
+            &s,
+            &profile(FIXED),
+            TargetKind::Loopback,
+            &Selection::default(),
+        );
+        let skip = p.and_then(|p| p.skip).unwrap_or_default();
+        assert!(skip.contains("start from the defaults"), "{skip}");
+    }
+
     #[test]
     fn shuffle_is_a_deterministic_permutation() {
         let mut a: Vec<u32> = (0..20).collect();
