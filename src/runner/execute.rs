@@ -182,6 +182,16 @@ impl Runner {
                 steps.push(skip(step, &reason));
                 continue;
             }
+            if let Some(missing) = step_missing_var(step, &state)
+                && sc.captures_optionally(&missing)
+            {
+                let reason = format!("`{missing}` was not captured (an optional capture)");
+                for c in &step.captures {
+                    lost.insert(c.name.clone(), reason.clone());
+                }
+                steps.push(skip(step, &reason));
+                continue;
+            }
             if let Some(fx) = &step.fixture
                 && fx.from_profile
                 && fx
@@ -543,7 +553,8 @@ impl Runner {
                 Some(v) => {
                     state.vars.insert(c.name.clone(), v.clone());
                 }
-                None if step_passed => failures.push(
+                // An optional capture that finds nothing leaves the variable unset.
+                None if step_passed && !c.optional => failures.push(
                     Finding::of(
                         FindingKind::Capture,
                         c.span,

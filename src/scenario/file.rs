@@ -55,8 +55,9 @@ pub(crate) struct StepFile {
     pub request: Option<Spanned<RequestFile>>,
     #[serde(default)]
     pub expect: Option<Spanned<ExpectFile>>,
+    /// name → JSONPath, or name → `{path, optional}`.
     #[serde(default)]
-    pub capture: BTreeMap<String, Spanned<String>>,
+    pub capture: BTreeMap<String, Spanned<super::capture_file::CaptureFile>>,
     #[serde(default)]
     pub snapshot: bool,
     #[serde(default)]

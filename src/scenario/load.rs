@@ -664,19 +664,21 @@ impl Loader<'_> {
             }
             // Checked exactly like an assertion path: placeholders must name variables
             // visible here, and the path must parse once they are filled in.
-            let target = Template::parse(&path.value)
-                .map_err(|e| self.template_err(cspan, &path.value, e))?;
+            let (source, optional) = (&path.value.path, path.value.optional);
+            let target =
+                Template::parse(source).map_err(|e| self.template_err(cspan, source, e))?;
             self.check_vars(target.vars(), scope, cspan)?;
             let jp = match self.parse_path_template(&target, cspan)? {
                 Some(p) => p,
                 None => stand_in_path(&target)
-                    .ok_or_else(|| self.err(cspan, format!("invalid JSONPath `{}`", path.value)))?,
+                    .ok_or_else(|| self.err(cspan, format!("invalid JSONPath `{source}`")))?,
             };
             captures.push(Capture {
                 name: var.clone(),
-                source: path.value.clone(),
+                source: source.clone(),
                 path: jp,
                 span: cspan,
+                optional,
             });
         }
         let paging = match &f.paging {

@@ -5,6 +5,7 @@
 //! validated before any request is sent, and every error carries file:line:column.
 //! This module knows nothing of HTTP, tokio or the mock.
 
+mod capture_file;
 mod duration;
 mod error;
 mod file;

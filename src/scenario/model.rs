@@ -107,6 +107,13 @@ impl Scenario {
     pub fn all_steps(&self) -> impl Iterator<Item = &Step> {
         self.steps.iter().chain(self.teardown.iter())
     }
+
+    /// `name` is captured by a step that marks the capture optional.
+    pub fn captures_optionally(&self, name: &str) -> bool {
+        self.all_steps()
+            .flat_map(|s| s.captures.iter())
+            .any(|c| c.optional && c.name == name)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -220,6 +227,8 @@ pub struct Capture {
     pub source: String,
     pub path: JsonPath,
     pub span: Span,
+    /// `optional: true`: no value is no failure; steps that need it are skipped.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone)]
