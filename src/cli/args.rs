@@ -216,7 +216,20 @@ pub enum SchemaCommand {
         /// A JSON file, or - for stdin.
         file: PathBuf,
     },
+    /// Print the JSON Schema of scenario files, for editors (yaml-language-server).
+    #[command(after_help = EDITOR_SCHEMA_EXAMPLES)]
+    Scenario,
+    /// Print the JSON Schema of fixture files (scenarios/fixtures/*.yaml).
+    Fixture,
+    /// Print the JSON Schema of profile files.
+    Profile,
 }
+
+const EDITOR_SCHEMA_EXAMPLES: &str = "\
+Examples:
+  tgconform schema scenario > scenario.schema.json
+  # then, as the first line of a scenario file:
+  # yaml-language-server: $schema=./scenario.schema.json";
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -227,6 +240,9 @@ pub struct ListArgs {
     /// Print the catalogue as a Markdown table (what scenarios/README.md holds).
     #[arg(long)]
     pub markdown: bool,
+    /// List the fixtures instead: parameters, what they provide, description.
+    #[arg(long, conflicts_with = "markdown")]
+    pub fixtures: bool,
 }
 
 const RUN_EXAMPLES: &str = "\

@@ -16,6 +16,7 @@ macro_rules! errln {
 
 mod args;
 mod error;
+mod fixtures;
 mod preflight;
 mod review;
 mod run;

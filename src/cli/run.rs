@@ -67,6 +67,12 @@ fn load_checked(
 pub(crate) fn list(args: ListArgs, env: &Env, suite: &EmbeddedSuite) -> Result<(), CliError> {
     let schemas = SchemaRegistry::builtin().map_err(usage)?;
     let source = SuiteSource::new(args.scenarios.as_ref(), suite);
+    if args.fixtures {
+        crate::report::out(&super::fixtures::render(&super::fixtures::fixtures(
+            &source,
+        )?));
+        return Ok(());
+    }
     let scenarios = load_all(&source, &schemas, env)?;
     if args.markdown {
         crate::report::out(&catalogue_markdown(&scenarios));

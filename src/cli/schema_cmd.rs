@@ -7,6 +7,15 @@ use crate::schema::SchemaRegistry;
 pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
     let registry = SchemaRegistry::builtin().map_err(usage)?;
     match cmd {
+        SchemaCommand::Scenario => print_json(&crate::scenario::editor_schema(
+            crate::scenario::EditorSchema::Scenario,
+            &registry.type_names(),
+        )),
+        SchemaCommand::Fixture => print_json(&crate::scenario::editor_schema(
+            crate::scenario::EditorSchema::Fixture,
+            &registry.type_names(),
+        )),
+        SchemaCommand::Profile => print_json(&crate::target::profile_schema()),
         SchemaCommand::List => {
             for t in registry.type_names() {
                 outln!("{t}");
@@ -67,4 +76,11 @@ pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
             }
         }
     }
+}
+
+fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(v)
+        .map_err(|e| usage(format!("cannot render the schema: {e}")))?;
+    outln!("{text}");
+    Ok(())
 }

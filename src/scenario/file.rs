@@ -142,9 +142,8 @@ pub(crate) struct RetryFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct FixtureFile {
-    /// For readers of the fixture file; the loader does not use it.
+    /// What the fixture sets up (`tgconform list --fixtures`).
     #[serde(default)]
-    #[expect(dead_code)]
     pub description: Option<String>,
     /// Parameters the caller passes with `with:`, e.g. the actor to act as.
     #[serde(default)]

@@ -27,7 +27,7 @@ pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 const MAX_RETRY_ATTEMPTS: u32 = 1000;
 const DEFAULT_RETRY_ATTEMPTS: u32 = 10;
 const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
-const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
+pub(crate) const METHODS: &[&str] = &["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"];
 const DEFAULT_MAX_PAGES: u32 = 50;
 const MAX_MAX_PAGES: u32 = 1000;
 

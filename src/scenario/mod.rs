@@ -7,8 +7,10 @@
 
 mod capture_file;
 mod duration;
+mod editor_schema;
 mod error;
 mod file;
+mod fixture_info;
 mod load;
 mod matcher;
 mod matrix;
@@ -17,8 +19,10 @@ mod template;
 mod yaml;
 
 pub use duration::parse_duration;
+pub use editor_schema::{EditorSchema, ObjectSpec, editor_schema, fields_of, undescribed};
 pub(crate) use error::did_you_mean;
 pub use error::{LoadError, LoadErrorKind, Span};
+pub use fixture_info::{FixtureInfo, fixture_info};
 pub use load::{LoadOptions, discover, load_file, load_str};
 pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};
 pub use matrix::MAX_CASES;

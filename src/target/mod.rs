@@ -3,10 +3,12 @@
 
 mod actors;
 mod profile;
+mod profile_schema;
 mod token;
 
 pub use actors::{ActorBinding, ActorSet, UnknownActor, bind_actors};
 pub use profile::{ActorSpec, Profile, ProfileError, TenantSpec, TokenSpec};
+pub use profile_schema::{profile_schema, profile_schema_undescribed};
 pub use token::{TokenCache, TokenError};
 
 /// How much care a target needs.
