@@ -27,7 +27,7 @@ pub(crate) fn fixtures(source: &SuiteSource<'_>) -> Result<Vec<FixtureInfo>, Cli
             if !folder.is_dir() {
                 return Ok(Vec::new());
             }
-            for path in scenario::discover(&folder).map_err(CliError::Discover)? {
+            for path in scenario::discover(&folder).map_err(|e| CliError::Discover(Box::new(e)))? {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
                 match scenario::fixture_info(&path, &text) {

@@ -375,9 +375,18 @@ fn matcher_key(k: &str) -> Option<Value> {
         ),
         "by" => d("The offset for offsetFrom, e.g. P14D or -P1D.", duration()),
         "within" => d("Tolerance of offsetFrom (default PT1M).", duration()),
-        "sameInstant" => d("A date-time at the same instant as this one (a JSONPath or a date-time), whatever the notation.", string()),
-        "after" => d("A date-time strictly later than this one (a JSONPath or a date-time).", string()),
-        "before" => d("A date-time strictly earlier than this one (a JSONPath or a date-time).", string()),
+        "sameInstant" => d(
+            "A date-time at the same instant as this one (a JSONPath or a date-time), whatever the notation.",
+            string(),
+        ),
+        "after" => d(
+            "A date-time strictly later than this one (a JSONPath or a date-time).",
+            string(),
+        ),
+        "before" => d(
+            "A date-time strictly earlier than this one (a JSONPath or a date-time).",
+            string(),
+        ),
         _ => None,
     }
 }
