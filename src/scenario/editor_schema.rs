@@ -141,8 +141,14 @@ fn tags() -> Value {
 }
 
 fn duration() -> Value {
-    json!({"type": "string", "pattern": "^(-?P.+|[0-9]+(ms|s|m|h))$"})
+    json!({"type": "string", "pattern": "^(-?P.+|[0-9]+(ms|s|m|h|d))$"})
 }
+
+/// A value that is one placeholder: a parameterised step's `{{ name }}`.
+const PLACEHOLDER: &str = r"^\{\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}\}$";
+const RULE_OR_PLACEHOLDER: &str =
+    r"^([A-Z][A-Z0-9]*(-[A-Z0-9]+)+|\{\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}\})$";
+const TAG_OR_PLACEHOLDER: &str = r"^([a-z0-9-]+|\{\{\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}\})$";
 
 fn scenario_key(k: &str) -> Option<Value> {
     match k {
@@ -177,6 +183,10 @@ fn scenario_key(k: &str) -> Option<Value> {
         "redact" => d(
             "Extra snapshot redactions: insta selector within each step's body → replacement.",
             json!({"type": "object", "additionalProperties": {"type": "string"}}),
+        ),
+        "optionalActors" => d(
+            "Actors only some steps need: where the profile lacks one, the steps acting as it are skipped with the reason.",
+            json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true}),
         ),
         "snapshotMode" => d(
             "How snapshotted steps are recorded: value (dynamic values redacted) or shape (names, types, enum values).",
@@ -220,11 +230,19 @@ fn step_key(k: &str) -> Option<Value> {
         ),
         "checks" => d(
             "Ids of the catalogue rules (docs/contract.md) this step's assertions check.",
-            json!({"type": "array", "items": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"}, "uniqueItems": true}),
+            json!({"type": "array", "items": {"type": "string", "pattern": RULE_OR_PLACEHOLDER}}),
         ),
         "tags" => d(
-            "Tags of this step alone (added to the scenario's), e.g. inferred.",
-            tags(),
+            "Tags of this step alone (added to the scenario's), e.g. inferred; {{ param }} in a parameterised step.",
+            json!({"type": "array", "items": {"type": "string", "pattern": TAG_OR_PLACEHOLDER}}),
+        ),
+        "matrix" => d(
+            "Parameter axes (name: [values]): the step runs once per combination; {{ name }} stands for the value.",
+            json!({"type": "object", "additionalProperties": {"type": "array", "minItems": 1}}),
+        ),
+        "each" => d(
+            "Parameter rows (- {name: value, …}): the step runs once per row, times the combinations of matrix.",
+            json!({"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": {"not": {"type": "object"}}}}),
         ),
         _ => None,
     }
@@ -261,8 +279,9 @@ fn request_key(k: &str) -> Option<Value> {
 fn expect_key(k: &str) -> Option<Value> {
     match k {
         "status" => d(
-            "The status code, or a list where the docs allow several.",
+            "The status code, or a list where the docs allow several ({{ param }} in a parameterised step).",
             json!({"oneOf": [
+                {"type": "string", "pattern": PLACEHOLDER},
                 {"type": "integer", "minimum": 100, "maximum": 599},
                 {"type": "array", "items": {"type": "integer", "minimum": 100, "maximum": 599}, "minItems": 1}
             ]}),

@@ -97,12 +97,15 @@ fn token_variant(k: &str) -> Option<Value> {
         ),
         "mock" => one(
             "mock",
-            "Mint a mock token (an unsigned JWT) with these claims: scp (\"all\", \"allRead\" or scopes), roles, wids (role names or ids); tid and tenant_name default to the actor's.",
+            "Mint a mock token (an unsigned JWT) with these claims: scp (\"all\", \"allRead\", {allBut: FAMILY} or scopes), roles, wids (role names or ids); tid and tenant_name default to the actor's.",
             json!({
                 "type": "object",
                 "properties": {
                     "tid": {"type": "string"},
-                    "scp": {"type": "string"},
+                    "scp": {"oneOf": [
+                    {"type": "string", "description": "all, allRead, or space-separated scopes"},
+                    {"type": "object", "properties": {"allBut": {"type": "string", "description": "every scope but those of this family (Request, Invitation, …)"}}, "required": ["allBut"], "additionalProperties": false}
+                ]},
                     "roles": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
                     "wids": {"type": "array", "items": {"type": "string"}},
                     "tenant_name": {"type": "string"}
