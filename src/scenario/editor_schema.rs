@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::capture_file::CAPTURE_KEYS;
 use super::file::{
-    AuthFile, ExpectFile, FixtureFile, RequestFile, RetryFile, ScenarioFile, StepFile,
+    AuthFile, ExpectFile, FixtureFile, PagingFile, RequestFile, RetryFile, ScenarioFile, StepFile,
 };
 use super::matcher::MATCHER_KEYS;
 
@@ -184,6 +184,10 @@ fn scenario_key(k: &str) -> Option<Value> {
             "Extra snapshot redactions: insta selector within each step's body → replacement.",
             json!({"type": "object", "additionalProperties": {"type": "string"}}),
         ),
+        "needs" => d(
+            "What the target must offer beyond the API; scenarios whose needs the target lacks are skipped.",
+            json!({"type": "array", "items": {"enum": super::Need::ALL.map(super::Need::name)}, "uniqueItems": true}),
+        ),
         "optionalActors" => d(
             "Actors only some steps need: where the profile lacks one, the steps acting as it are skipped with the reason.",
             json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true}),
@@ -235,6 +239,10 @@ fn step_key(k: &str) -> Option<Value> {
         "tags" => d(
             "Tags of this step alone (added to the scenario's), e.g. inferred; {{ param }} in a parameterised step.",
             json!({"type": "array", "items": {"type": "string", "pattern": TAG_OR_PLACEHOLDER}}),
+        ),
+        "paging" => d(
+            "Follow @odata.nextLink to the last page and judge the pages together.",
+            json!({"$ref": "#/definitions/paging"}),
         ),
         "matrix" => d(
             "Parameter axes (name: [values]): the step runs once per combination; {{ name }} stands for the value.",
@@ -341,6 +349,16 @@ fn fixture_key(k: &str) -> Option<Value> {
         "steps" => d(
             "The fixture's steps (required).",
             json!({"type": "array", "items": {"$ref": "#/definitions/step"}, "minItems": 1}),
+        ),
+        _ => None,
+    }
+}
+
+fn paging_key(k: &str) -> Option<Value> {
+    match k {
+        "maxPages" => d(
+            "The most pages read (default 50).",
+            json!({"type": "integer", "minimum": 1, "maximum": 1000}),
         ),
         _ => None,
     }
@@ -460,6 +478,12 @@ fn objects() -> Vec<ObjectSpec> {
             keys: fields_of::<RetryFile>(),
             required: &["until"],
             describe: retry_key,
+        },
+        ObjectSpec {
+            name: "paging",
+            keys: fields_of::<PagingFile>(),
+            required: &[],
+            describe: paging_key,
         },
         ObjectSpec {
             name: "captureObject",

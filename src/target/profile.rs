@@ -79,7 +79,7 @@ pub enum TokenSpec {
 }
 
 /// Words `capabilities:` may hold.
-const CAPABILITIES: &[&str] = &["clock", "add-on-tenants", "mock-control"];
+pub(crate) const CAPABILITIES: &[&str] = &["clock", "add-on-tenants", "mock-control"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {

@@ -25,8 +25,8 @@ fn profile_key(k: &str) -> Option<Value> {
             json!({"type": "boolean"}),
         ),
         "capabilities" => d(
-            "What the target offers beyond the API: mock-control (the /_mock/* endpoints of `tgconform serve --control`).",
-            json!({"type": "array", "items": {"enum": ["mock-control"]}, "uniqueItems": true}),
+            "What the target offers beyond the API, for scenarios that declare `needs:`: clock (/_mock/clock), add-on-tenants (/_mock/addOnTenant), or mock-control for both (`tgconform serve --control`).",
+            json!({"type": "array", "items": {"enum": super::profile::CAPABILITIES}, "uniqueItems": true}),
         ),
         "actors" => d(
             "Actor name → tenant and token source (required).",
