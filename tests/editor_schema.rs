@@ -3,6 +3,8 @@
 //! the repository valid against its schema and pointing at it from its first line, and
 //! `tgconform list --fixtures`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

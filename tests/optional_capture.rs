@@ -1,6 +1,8 @@
 //! `capture: {name: {path: …, optional: true}}`: a value the target did not send is no
 //! failure; the steps that need it are skipped, teardown included.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use axum::Json;
