@@ -106,6 +106,29 @@ fn every_profile_is_valid_against_the_profile_schema() {
 }
 
 #[test]
+fn every_scenario_fixture_and_profile_names_its_schema_on_the_first_line() {
+    let cases = [
+        ("scenarios", "../editor/scenario.schema.json"),
+        ("scenarios/fixtures", "../../editor/fixture.schema.json"),
+        ("profiles", "../editor/profile.schema.json"),
+    ];
+    for (dir, schema) in cases {
+        let want = format!("# yaml-language-server: $schema={schema}");
+        for f in yaml_files(&root().join(dir)) {
+            let text = std::fs::read_to_string(&f).unwrap_or_default();
+            assert_eq!(
+                text.lines().next(),
+                Some(want.as_str()),
+                "{} must start with the schema line",
+                f.display()
+            );
+            let target = f.parent().map(|p| p.join(schema)).unwrap_or_default();
+            assert!(target.is_file(), "{} does not exist", target.display());
+        }
+    }
+}
+
+#[test]
 fn the_scenario_schema_refuses_what_the_loader_refuses() {
     let v = validator("scenario");
     let good = as_json(&root().join("scenarios/request-rejected.yaml"));
