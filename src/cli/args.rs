@@ -4,6 +4,25 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::schema::SchemaMode;
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set (or TERM is dumb).
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for crate::report::ColorChoice {
+    fn from(c: ColorArg) -> Self {
+        match c {
+            ColorArg::Auto => crate::report::ColorChoice::Auto,
+            ColorArg::Always => crate::report::ColorChoice::Always,
+            ColorArg::Never => crate::report::ColorChoice::Never,
+        }
+    }
+}
+
 /// `--schema-mode` / `--mode`: how unknown properties count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaModeArg {
@@ -43,6 +62,9 @@ pub struct Cli {
     /// logs (each request sent and each retry). Tokens are never logged.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -155,6 +177,14 @@ pub struct RunArgs {
     /// every request and response, failures side by side, the rule coverage matrix.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Stop at the first failed scenario: none starts after it (those running finish,
+    /// teardown included); the rest are reported as skipped.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Set a variable for this run, over the profile's `vars` and the scenarios'
+    /// defaults (repeatable), e.g. --var templateId=0f7c…
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
     /// Print what the run exercised of the documented contract (also in --json).
     #[arg(long)]
     pub coverage: bool,

@@ -51,11 +51,11 @@ pub fn main(suite: &'static EmbeddedSuite) -> ExitCode {
     let env = Env::from_process();
     init_tracing(cli.verbose, &env);
     let result = match cli.command {
-        Command::Run(args) => run::run(*args, cli.verbose, &env, suite),
+        Command::Run(args) => run::run(*args, cli.verbose, cli.color.into(), &env, suite),
         Command::Serve(args) => serve::serve(args),
         Command::Schema(cmd) => schema_cmd::schema(cmd),
         Command::List(args) => run::list(args, &env, suite),
-        Command::Selftest(args) => selftest::selftest(args, &env, suite),
+        Command::Selftest(args) => selftest::selftest(args, cli.color.into(), &env, suite),
         Command::Review(args) => review::review(args),
         Command::Completions { shell } => completions(shell),
         Command::Man { dir } => man(dir),

@@ -11,7 +11,8 @@ use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
     AnnotationsReporter, ConsoleReporter, CoverageReporter, HtmlReporter, JsonReporter,
-    JunitReporter, Masker, RunSelection, load_error_annotation,
+    JunitReporter, Masker, Progress, ProgressMode, ProgressRedraw, ProgressReporter, RunSelection,
+    load_error_annotation,
 };
 use crate::runner::{AuthPreview, preview};
 use crate::scenario::{self, Scenario};
@@ -122,6 +123,27 @@ pub fn catalogue_markdown(scenarios: &[SuiteScenario]) -> String {
     out
 }
 
+/// `--var KEY=VALUE` pairs; the key must be a variable name.
+pub(crate) fn parse_vars(pairs: &[String]) -> Result<Vec<(String, String)>, String> {
+    pairs
+        .iter()
+        .map(|p| {
+            let (k, v) = p
+                .split_once('=')
+                .ok_or_else(|| format!("--var `{p}`: write KEY=VALUE, e.g. --var templateId=0f7c…"))?;
+            let k = k.trim();
+            let ident = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ident {
+                return Err(format!(
+                    "--var `{p}`: `{k}` is not a variable name (letters, digits and _, not starting with a digit)"
+                ));
+            }
+            Ok((k.to_string(), v.to_string()))
+        })
+        .collect()
+}
+
 pub(crate) fn parse_faults(names: &[String]) -> Result<Vec<Fault>, String> {
     names
         .iter()
@@ -136,6 +158,7 @@ pub(crate) fn parse_faults(names: &[String]) -> Result<Vec<Fault>, String> {
 pub(crate) fn run(
     args: RunArgs,
     verbose: u8,
+    color: crate::report::ColorChoice,
     env: &Env,
     suite: &EmbeddedSuite,
 ) -> Result<(), CliError> {
@@ -179,10 +202,13 @@ pub(crate) fn run(
             )));
         }
     }
-    let profile = match &args.profile {
+    let mut profile = match &args.profile {
         Some(p) => Profile::load(p).map_err(usage)?,
         None => Profile::builtin(),
     };
+    for (k, v) in parse_vars(&args.vars).map_err(usage)? {
+        profile.vars.insert(k, serde_json::Value::String(v));
+    }
     let faults = parse_faults(&args.faults).map_err(usage)?;
     let target = args.target.clone().or_else(|| profile.target.clone());
     if target.is_some() && !faults.is_empty() {
@@ -230,6 +256,7 @@ pub(crate) fn run(
         .timeout(timeout)
         .max_body(args.max_body)
         .retry_after_budget(retry_after_budget)
+        .fail_fast(args.fail_fast)
         .tokens(tokens.clone());
     if let Some(check) = &snapshots {
         builder = builder.check(check.clone());
@@ -270,6 +297,9 @@ pub(crate) fn run(
         crate::report::reserve_stdout();
     }
     let mut reporters = Reporters::new();
+    // First and last: the live line is wiped before anyone prints and drawn after.
+    let progress = Progress::new(ProgressMode::from_env(verbose), "scenarios");
+    reporters.push(ProgressReporter(progress.clone()));
     if args.coverage {
         reporters.push(CoverageReporter::new(schemas.clone()));
     }
@@ -319,7 +349,11 @@ pub(crate) fn run(
         ),
     }
     // Last: its closing lines (what was left behind, the summary) end the output.
-    reporters.push(ConsoleReporter::new(tokens.clone(), verbose > 0));
+    reporters.push(
+        ConsoleReporter::new(tokens.clone(), verbose > 0)
+            .with_palette(crate::report::Palette::for_console(color)),
+    );
+    reporters.push(ProgressRedraw(progress));
     let result = engine.run(planned, &mut reporters);
     if !result.report_errors.is_empty() {
         Err(CliError::Reports(result.report_errors))

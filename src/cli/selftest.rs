@@ -91,6 +91,7 @@ fn judge_fault(
 
 pub(crate) fn selftest(
     args: SelftestArgs,
+    color: crate::report::ColorChoice,
     env: &Env,
     embedded: &EmbeddedSuite,
 ) -> Result<(), CliError> {
@@ -173,18 +174,39 @@ pub(crate) fn selftest(
         }
     }
     let mut results = Vec::new();
-    let runs: Vec<_> = runtime.block_on(
-        futures_util::stream::iter(faults.iter().map(|f| suite(vec![*f])))
-            .buffered(PARALLEL_FAULTS)
-            .collect(),
-    );
     let planned_stems: Vec<String> = planned.iter().map(|p| p.meta().stem.clone()).collect();
-    for (f, outcomes) in faults.iter().zip(runs) {
-        let (_, failed) = outcomes?;
-        let r = judge_fault(*f, &failed, &planned_stems);
-        outln!("{}", line(&r));
-        results.push(r);
-    }
+    // Each fault's line is printed as soon as its run is judged (in catalogue order);
+    // on a terminal a status line below counts faults done, running and surviving.
+    let progress = match report::ProgressMode::from_env(0) {
+        report::ProgressMode::Live => report::ProgressMode::Live,
+        _ => report::ProgressMode::Off,
+    };
+    let progress = report::Progress::new(progress, "faults");
+    progress.start(faults.len());
+    let palette = report::Palette::for_console(color);
+    let outcome: Result<(), EngineError> = runtime.block_on(async {
+        let mut runs = futures_util::stream::iter(faults.iter().map(|f| {
+            let run = suite(vec![*f]);
+            let progress = progress.clone();
+            async move {
+                progress.item_started();
+                (*f, run.await)
+            }
+        }))
+        .buffered(PARALLEL_FAULTS);
+        while let Some((f, outcomes)) = runs.next().await {
+            let (_, failed) = outcomes?;
+            let r = judge_fault(f, &failed, &planned_stems);
+            progress.hold();
+            outln!("{}", paint_line(palette, &line(&r)));
+            progress.item_finished(!r.holds());
+            progress.release();
+            results.push(r);
+        }
+        Ok(())
+    });
+    progress.finish();
+    outcome?;
     let killed = results.iter().filter(|r| !r.killed_by.is_empty()).count();
     let survived = results.len() - killed;
     let broken_claims = results
@@ -211,6 +233,20 @@ pub(crate) fn selftest(
     } else {
         Err(CliError::Failed)
     }
+}
+
+/// The verdict word of a fault's line in its colour.
+fn paint_line(p: report::Palette, line: &str) -> String {
+    let (word, style) = if line.starts_with("killed") {
+        ("killed", report::Style::Pass)
+    } else if line.starts_with("SURVIVED") {
+        ("SURVIVED", report::Style::Fail)
+    } else if line.starts_with("CLAIM") {
+        ("CLAIM", report::Style::Skip)
+    } else {
+        return line.to_string();
+    };
+    format!("{}{}", p.paint(style, word), &line[word.len()..])
 }
 
 fn line(r: &FaultResult) -> String {

@@ -75,6 +75,7 @@ pub struct EngineBuilder {
     max_body: Option<usize>,
     retry_after_budget: Option<std::time::Duration>,
     checks: Vec<Arc<dyn ScenarioCheck>>,
+    fail_fast: bool,
 }
 
 impl EngineBuilder {
@@ -94,7 +95,15 @@ impl EngineBuilder {
             max_body: None,
             retry_after_budget: None,
             checks: Vec::new(),
+            fail_fast: false,
         }
+    }
+
+    /// After the first failed scenario no new one starts (they are skipped); those
+    /// in flight finish, teardown included. Not an interrupt: Ctrl-C still is one.
+    pub fn fail_fast(mut self, on: bool) -> Self {
+        self.fail_fast = on;
+        self
     }
 
     /// Scenarios in flight at once (default: the number of CPUs).
@@ -214,6 +223,8 @@ impl EngineBuilder {
             shuffle: self.shuffle,
             signals: self.signals,
             checks: self.checks,
+            fail_fast: self.fail_fast,
+            stop_starting: std::sync::atomic::AtomicBool::new(false),
         })
     }
 }
@@ -237,6 +248,9 @@ pub struct Engine {
     shuffle: Option<u64>,
     signals: bool,
     checks: Vec<Arc<dyn ScenarioCheck>>,
+    fail_fast: bool,
+    /// Set by the first failure under `fail_fast`.
+    stop_starting: std::sync::atomic::AtomicBool,
 }
 
 /// How a run ended, and the reporters' errors.
@@ -392,6 +406,19 @@ impl Engine {
             scenario: &meta,
         });
         let outcome = Arc::new(self.outcome_of(index, &p, sink).await);
+        if self.fail_fast
+            && outcome.failed()
+            && !self
+                .stop_starting
+                .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            sink.emit(&Event::Warning {
+                message: &format!(
+                    "scenario::{} failed; --fail-fast: no new scenario starts",
+                    outcome.stem
+                ),
+            });
+        }
         sink.emit(&Event::ScenarioFinished {
             index,
             outcome: &outcome,
@@ -411,6 +438,9 @@ impl Engine {
         }
         if self.runner.is_interrupted() {
             return ScenarioOutcome::skipped(meta, "interrupted before it started");
+        }
+        if self.stop_starting.load(std::sync::atomic::Ordering::SeqCst) {
+            return ScenarioOutcome::skipped(meta, "not started: a scenario failed (--fail-fast)");
         }
         let scenario = match &p.scenario.source {
             ScenarioSource::Loaded(s) => Arc::clone(s),

@@ -14,9 +14,15 @@ use crate::text::one_line;
 pub struct ConsoleReporter {
     tokens: TokenCache,
     verbose: bool,
+    palette: super::Palette,
     /// (stem, leftover) of every scenario, sorted when printed.
     leftovers: Vec<(String, String)>,
+    /// The slowest scenarios so far, slowest first (at most [`SLOWEST`]).
+    slowest: Vec<(std::time::Duration, String)>,
 }
+
+/// How many of the slowest scenarios the closing lines name.
+const SLOWEST: usize = 3;
 
 impl ConsoleReporter {
     /// `tokens`: the run's token cache (what to mask); `verbose`: every step.
@@ -24,8 +30,26 @@ impl ConsoleReporter {
         ConsoleReporter {
             tokens,
             verbose,
+            palette: super::Palette::plain(),
             leftovers: Vec::new(),
+            slowest: Vec::new(),
         }
+    }
+
+    /// Colour for a terminal (see [`super::Palette::for_console`]).
+    pub fn with_palette(mut self, palette: super::Palette) -> Self {
+        self.palette = palette;
+        self
+    }
+
+    fn note_duration(&mut self, o: &ScenarioOutcome) {
+        if matches!(o.status, Status::Skipped(_)) {
+            return;
+        }
+        self.slowest.push((o.duration, o.stem.clone()));
+        self.slowest
+            .sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        self.slowest.truncate(SLOWEST);
     }
 }
 
@@ -36,7 +60,10 @@ impl Reporter for ConsoleReporter {
             Event::ScenarioFinished { outcome, .. } => {
                 // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
                 let masker = Masker::new(self.tokens.secrets());
-                out(&render_outcome(outcome, &masker, self.verbose));
+                out(&self
+                    .palette
+                    .outcome(&render_outcome(outcome, &masker, self.verbose)));
+                self.note_duration(outcome);
                 self.leftovers.extend(
                     outcome
                         .leftovers
@@ -64,7 +91,14 @@ impl Reporter for ConsoleReporter {
                         out(&format!("  - {}\n", masker.mask(l)));
                     }
                 }
-                out(&format!("\n{}\n", summary_line(&summary.totals)));
+                out(&format!(
+                    "\n{}\n{}\n",
+                    self.palette.paint(
+                        super::Style::Dim,
+                        &timing_line(summary.duration, &self.slowest)
+                    ),
+                    self.palette.totals(&summary.totals)
+                ));
             }
             Event::ScenarioStarted { .. }
             | Event::StepFinished { .. }
@@ -72,6 +106,32 @@ impl Reporter for ConsoleReporter {
         }
         Ok(())
     }
+}
+
+/// `wall time 2.31 s; slowest: a 1.20 s, b 412 ms`: the line above the totals.
+pub fn timing_line(wall: std::time::Duration, slowest: &[(std::time::Duration, String)]) -> String {
+    let mut line = format!("wall time {}", human(wall));
+    if !slowest.is_empty() {
+        let names: Vec<String> = slowest
+            .iter()
+            .map(|(d, stem)| format!("{stem} {}", human(*d)))
+            .collect();
+        line.push_str(&format!("; slowest: {}", names.join(", ")));
+    }
+    line
+}
+
+fn human(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
+    }
+}
+
+/// Whether a report took stdout (`--json -`), so console text goes to stderr.
+pub fn stdout_taken() -> bool {
+    STDOUT_TAKEN.load(Ordering::SeqCst)
 }
 
 /// Set once stdout carries a report (`--json -`): everything else goes to stderr.

@@ -5,22 +5,27 @@
 //! its reports ask for. They never re-run anything. Every text they emit passes
 //! through [`Masker`], so a token that ever appeared in a response is not repeated.
 
+mod colour;
 mod console;
 mod coverage;
 mod github;
 mod html;
 mod json;
 mod junit;
+mod progress;
 mod rule_coverage;
 
+pub use colour::{ColorChoice, Palette, Style};
 pub use console::{
-    ConsoleReporter, banner, err, out, render_outcome, report_out, reserve_stdout, summary_line,
+    ConsoleReporter, banner, err, out, render_outcome, report_out, reserve_stdout, stdout_taken,
+    summary_line, timing_line,
 };
 pub use coverage::{Coverage, CoverageCollector, CoverageReporter, coverage_table};
 pub use github::{AnnotationsReporter, annotations, load_error_annotation};
 pub use html::HtmlReporter;
 pub use json::{JsonReport, JsonReporter, RunSelection, json_report};
 pub use junit::{JunitReporter, SuiteRun, hostname, junit_xml};
+pub use progress::{Progress, ProgressMode, ProgressRedraw, ProgressReporter};
 pub use rule_coverage::{
     EvidenceCounts, RuleCoverage, RuleCoverageCollector, RuleStatus, StepChecks, rule_coverage,
     rule_coverage_table,
