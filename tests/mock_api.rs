@@ -3156,6 +3156,257 @@ mod probes {
             .await;
         r.str("/createdDateTime").ends_with('Z').to_string()
     }
+    // ----- lifecycle and validation ([H]) -----
+
+    pub async fn undocumented_method(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        obs_status(api.delete(&tok, &p("/settings")).await).await
+    }
+    pub async fn withdraw_request(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        let path = p(&format!("/governanceRequests/{req}"));
+        let del = api.delete(&x.gt, &path).await;
+        let after = api.get(&x.gt, &path).await;
+        format!("{} {}", del.status, after.status)
+    }
+    pub async fn patch_invitation(api: &Api) -> Obs {
+        let (x, _, inv, _) = pending(api).await;
+        obs_status(
+            api.patch(
+                &x.dt,
+                &p(&format!("/governanceInvitations/{inv}")),
+                json!({"governingTenantId": x.d.tid}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn delete_relationship(api: &Api) -> Obs {
+        let (x, _, _, rel) = active(api).await;
+        let path = p(&format!("/governanceRelationships/{rel}"));
+        let del = api.delete(&x.dt, &path).await;
+        let after = api.get(&x.dt, &path).await;
+        format!("{} {}", del.status, after.json["status"])
+    }
+    pub async fn empty_relationship_patch(api: &Api) -> Obs {
+        let (x, _, _, rel) = active(api).await;
+        obs_status(
+            api.patch(
+                &x.dt,
+                &p(&format!("/governanceRelationships/{rel}")),
+                json!({}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn unknown_relationship_status(api: &Api) -> Obs {
+        let (x, _, _, rel) = active(api).await;
+        obs_status(set_relationship(api, &x.dt, &rel, "ended").await).await
+    }
+    pub async fn relationship_sentinel(api: &Api) -> Obs {
+        let (x, _, _, rel) = active(api).await;
+        obs_status(set_relationship(api, &x.dt, &rel, "unknownFutureValue").await).await
+    }
+    pub async fn cancel_termination_request(api: &Api) -> Obs {
+        let (x, _, _, rel) = active(api).await;
+        let r = set_relationship(api, &x.gt, &rel, "terminationRequestedByGoverningTenant").await;
+        assert_eq!(r.status, 200, "{:?}", r.json);
+        obs_status(set_relationship(api, &x.dt, &rel, "active").await).await
+    }
+    pub async fn read_only_in_request_body(api: &Api) -> Obs {
+        let x = pair();
+        let template = first_template(api, &x.gt).await;
+        enable_invitations(api, &x.gt).await;
+        invite(api, &x).await;
+        obs_status(
+            api.post(
+                &x.gt,
+                &p("/governanceRequests"),
+                json!({
+                    "governedTenantId": x.d.tid,
+                    "governancePolicyTemplate@odata.bind": bind(api, &template),
+                    "status": "accepted",
+                }),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn empty_settings_patch(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        obs_status(api.patch(&tok, &p("/settings"), json!({})).await).await
+    }
+    pub async fn timestamp_zone(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let r = api
+            .get(&tok, &p("/governancePolicyTemplates/default"))
+            .await;
+        r.str("/createdDateTime").ends_with('Z').to_string()
+    }
+    pub async fn request_time(api: &Api) -> Obs {
+        let (x, _, inv, req) = pending(api).await;
+        let i = api
+            .get(&x.dt, &p(&format!("/governanceInvitations/{inv}")))
+            .await;
+        let r = api
+            .get(&x.gt, &p(&format!("/governanceRequests/{req}")))
+            .await;
+        let at = |r: &Resp, k: &str| chrono::DateTime::parse_from_rfc3339(&r.str(k)).ok();
+        format!(
+            "{:?}",
+            at(&r, "/requestDateTime")
+                .zip(at(&i, "/createdDateTime"))
+                .map(|(q, c)| (q - c).num_hours())
+        )
+    }
+    pub async fn relationship_created(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        advance(api, Some(&x.gt), "P2D").await;
+        let r = decide(api, &x.dt, &req, "accepted").await;
+        assert_eq!(r.status, 200, "{:?}", r.json);
+        let rel = relationships(api, &x.dt).await;
+        let at = |v: &Value| {
+            v.as_str()
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        };
+        format!(
+            "{:?}",
+            rel.first()
+                .and_then(|r| at(&r["creationDateTime"]))
+                .zip(at(&r.json["requestDateTime"]))
+                .map(|(c, q)| (c - q).num_days())
+        )
+    }
+    pub async fn group_display_name(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let r = api
+            .post(&tok, &p("/governancePolicyTemplates"), template_body("g"))
+            .await;
+        r.json["delegatedAdministrationRoleAssignments"][0]["groupDisplayName"].to_string()
+    }
+    pub async fn forged_group_display_name(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let mut body = template_body("g");
+        body["delegatedAdministrationRoleAssignments"][0]["groupDisplayName"] = json!("Forged");
+        let r = api.post(&tok, &p("/governancePolicyTemplates"), body).await;
+        format!(
+            "{} {}",
+            r.status, r.json["delegatedAdministrationRoleAssignments"][0]["groupDisplayName"]
+        )
+    }
+    pub async fn application_object_id(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let r = api
+            .post(&tok, &p("/governancePolicyTemplates"), template_body("a"))
+            .await;
+        r.str("/multiTenantApplicationsToProvision/0/objectId")
+    }
+    /// A pending request relates the pair; the governing tenant enables related tenants.
+    async fn related(api: &Api) -> Pair {
+        let (x, _, _, _) = pending(api).await;
+        let r = api
+            .send(
+                Some(&x.gt),
+                "POST",
+                &p("/settings/enableRelatedTenants"),
+                Body::None,
+            )
+            .await;
+        assert_eq!(r.status, 204, "{:?}", r.json);
+        x
+    }
+    pub async fn related_tenant_id(api: &Api) -> Obs {
+        let x = related(api).await;
+        let r = api.get(&x.gt, &p("/relatedTenants")).await;
+        r.json["value"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|t| t["id"] == x.d.tid.as_str()))
+            .to_string()
+    }
+    pub async fn related_tenant_metrics(api: &Api) -> Obs {
+        let x = related(api).await;
+        let r = api
+            .get(&x.gt, &p(&format!("/relatedTenants/{}", x.d.tid)))
+            .await;
+        r.json
+            .as_object()
+            .is_some_and(|m| m.contains_key("billingMetrics"))
+            .to_string()
+    }
+    pub async fn unrelated_tenant(api: &Api) -> Obs {
+        let x = related(api).await;
+        obs_status(
+            api.get(&x.gt, &p(&format!("/relatedTenants/{}", tenant("U").tid)))
+                .await,
+        )
+        .await
+    }
+    pub async fn invite_self(api: &Api) -> Obs {
+        let x = pair();
+        enable_invitations(api, &x.dt).await;
+        obs_status(
+            api.post(
+                &x.dt,
+                &p("/governanceInvitations"),
+                json!({"governingTenantId": x.d.tid}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn invite_twice(api: &Api) -> Obs {
+        let (x, _, _, _) = pending(api).await;
+        obs_status(invite(api, &x).await).await
+    }
+    pub async fn invite_unknown(api: &Api) -> Obs {
+        let x = pair();
+        obs_status(
+            api.post(
+                &x.dt,
+                &p("/governanceInvitations"),
+                json!({"governingTenantId": tenant("U").tid}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn accept_again(api: &Api) -> Obs {
+        let (x, template, _, _) = active(api).await;
+        let again = request(api, &x, &template).await;
+        assert_eq!(again.status, 201, "{:?}", again.json);
+        let r = decide(api, &x.dt, &again.str("/id"), "accepted").await;
+        assert_eq!(r.status, 200, "{:?}", r.json);
+        relationships(api, &x.dt).await.len().to_string()
+    }
+    pub async fn request_with_relationship(api: &Api) -> Obs {
+        let (x, template, inv, req) = pending(api).await;
+        let r = decide(api, &x.dt, &req, "accepted").await;
+        assert_eq!(r.status, 200, "{:?}", r.json);
+        let d = api
+            .delete(&x.dt, &p(&format!("/governanceInvitations/{inv}")))
+            .await;
+        assert_eq!(d.status, 204, "{:?}", d.json);
+        obs_status(request(api, &x, &template).await).await
+    }
+    pub async fn template_created_kept(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let c = api
+            .post(&tok, &p("/governancePolicyTemplates"), template_body("c"))
+            .await;
+        let u = api
+            .patch(
+                &tok,
+                &p(&format!("/governancePolicyTemplates/{}", c.str("/id"))),
+                json!({"displayName": "c2"}),
+            )
+            .await;
+        (c.str("/createdDateTime") == u.str("/createdDateTime")).to_string()
+    }
+    pub async fn governing_lists_relationship(api: &Api) -> Obs {
+        let (x, _, _, _) = active(api).await;
+        relationships(api, &x.gt).await.len().to_string()
+    }
 }
 
 /// Run the probe against a correct mock and against one with the fault on; the two
@@ -3273,4 +3524,30 @@ fault_tests! {
     fault_enable_related_tenants_returns_settings: EnableRelatedTenantsReturnsSettings => enable_related_answer;
     fault_refresh_returns_202: RefreshReturns202 => refresh_answer;
     fault_delete_unknown_is_204: DeleteUnknownIs204 => delete_unknown;
+    fault_undocumented_method_404: UndocumentedMethod404 => undocumented_method;
+    fault_request_delete_withdraws: RequestDeleteWithdraws => withdraw_request;
+    fault_invitation_patch_allowed: InvitationPatchAllowed => patch_invitation;
+    fault_relationship_delete_allowed: RelationshipDeleteAllowed => delete_relationship;
+    fault_empty_relationship_patch_ignored: EmptyRelationshipPatchIgnored => empty_relationship_patch;
+    fault_unknown_relationship_status_ignored: UnknownRelationshipStatusIgnored => unknown_relationship_status;
+    fault_relationship_sentinel_ignored: RelationshipSentinelIgnored => relationship_sentinel;
+    fault_termination_request_cancellable: TerminationRequestCancellable => cancel_termination_request;
+    fault_body_read_only_properties_ignored: BodyReadOnlyPropertiesIgnored => read_only_in_request_body;
+    fault_empty_settings_patch_ignored: EmptySettingsPatchIgnored => empty_settings_patch;
+    fault_timestamps_plus_zero_offset: TimestampsPlusZeroOffset => timestamp_zone;
+    fault_request_timestamps_local: RequestTimestampsLocal => request_time;
+    fault_relationship_created_at_request_time: RelationshipCreatedAtRequestTime => relationship_created;
+    fault_group_display_name_not_filled: GroupDisplayNameNotFilled => group_display_name;
+    fault_group_display_name_from_client: GroupDisplayNameFromClient => forged_group_display_name;
+    fault_application_object_id_is_app_id: ApplicationObjectIdIsAppId => application_object_id;
+    fault_related_tenant_ids_are_object_ids: RelatedTenantIdsAreObjectIds => related_tenant_id;
+    fault_related_tenant_metrics_not_expanded: RelatedTenantMetricsNotExpanded => related_tenant_metrics;
+    fault_unrelated_tenant_readable: UnrelatedTenantReadable => unrelated_tenant;
+    fault_invitation_to_self_allowed: InvitationToSelfAllowed => invite_self;
+    fault_duplicate_invitation_allowed: DuplicateInvitationAllowed => invite_twice;
+    fault_unknown_invitation_target_403: UnknownInvitationTarget403 => invite_unknown;
+    fault_accept_creates_second_relationship: AcceptCreatesSecondRelationship => accept_again;
+    fault_relationship_does_not_authorise: RelationshipDoesNotAuthorise => request_with_relationship;
+    fault_template_patch_resets_created: TemplatePatchResetsCreated => template_created_kept;
+    fault_relationships_listed_for_governed_only: RelationshipsListedForGovernedOnly => governing_lists_relationship;
 }

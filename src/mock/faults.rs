@@ -439,6 +439,112 @@ faults! {
         "entity timestamps are written in local time with an offset (+01:00) instead of UTC with Z",
         killed_by: ["odata-templates", "invitations-crud", "handshake-governed-terminates"],
         breaks: ["GRAPH-UTC-TIMESTAMPS"];
+    // Lifecycle and validation: undocumented methods, required fields, status values,
+    // timestamps, read-only properties, related tenants by id.
+    UndocumentedMethod404 => "undocumented-method-404",
+        "a method the docs do not list on a known path is answered 404 instead of 405 (or 400)",
+        killed_by: ["undocumented-methods"],
+        breaks: ["GRAPH-UNDOCUMENTED-METHOD", "REQ-NO-WITHDRAW", "INV-NO-UPDATE", "REL-NO-CREATE"];
+    RequestDeleteWithdraws => "request-delete-withdraws",
+        "DELETE on a pending request answers 204 and withdraws it",
+        killed_by: ["undocumented-methods"],
+        breaks: ["REQ-NO-WITHDRAW", "GRAPH-UNDOCUMENTED-METHOD"];
+    InvitationPatchAllowed => "invitation-patch-allowed",
+        "PATCH on an invitation answers 200 (the invitation, unchanged)",
+        killed_by: ["undocumented-methods"],
+        breaks: ["INV-NO-UPDATE", "GRAPH-UNDOCUMENTED-METHOD"];
+    RelationshipDeleteAllowed => "relationship-delete-allowed",
+        "DELETE on a relationship answers 204 and terminates it",
+        killed_by: ["undocumented-methods"],
+        breaks: ["REL-NO-CREATE", "GRAPH-UNDOCUMENTED-METHOD"];
+    EmptyRelationshipPatchIgnored => "empty-relationship-patch-ignored",
+        "a relationship PATCH without status answers 200 and changes nothing",
+        killed_by: ["relationship-patch-validation"],
+        breaks: ["REL-UPDATE-REQUIRES-STATUS"];
+    UnknownRelationshipStatusIgnored => "unknown-relationship-status-ignored",
+        "a relationship PATCH whose status is no relationshipStatus member answers 200 and changes nothing",
+        killed_by: ["relationship-patch-validation"],
+        breaks: ["REL-UPDATE-INVALID-STATUS"];
+    RelationshipSentinelIgnored => "relationship-sentinel-ignored",
+        "a relationship PATCH to the sentinel unknownFutureValue answers 200 and changes nothing",
+        killed_by: ["relationship-status-values"],
+        breaks: ["REL-UPDATE-UNKNOWN-FUTURE-VALUE"];
+    TerminationRequestCancellable => "termination-request-cancellable",
+        "setting active on a relationship whose termination was requested cancels the request",
+        killed_by: ["relationship-status-values"],
+        breaks: ["REL-ACTIVE-NOT-SETTABLE"];
+    BodyReadOnlyPropertiesIgnored => "body-read-only-properties-ignored",
+        "read-only properties in request, invitation, relationship and template bodies are silently dropped",
+        killed_by: ["read-only-properties-in-bodies", "relationship-status-values"],
+        breaks: ["REQ-CREATE-READ-ONLY", "REQ-UPDATE-ONLY-STATUS", "INV-CREATE-READ-ONLY", "TPL-CREATE-READ-ONLY", "REL-UPDATE-ONLY-STATUS"];
+    EmptySettingsPatchIgnored => "empty-settings-patch-ignored",
+        "a settings PATCH without canReceiveInvitations answers 200 and changes nothing",
+        killed_by: ["settings-patch-needs-field"],
+        breaks: ["SET-UPDATE-REQUIRES-FIELD"];
+    TimestampsPlusZeroOffset => "timestamps-plus-zero-offset",
+        "date-times end in +00:00 instead of Z (.NET's default DateTimeOffset format)",
+        killed_by: ["timestamps-utc", "related-tenant-read"],
+        breaks: ["GRAPH-UTC-TIMESTAMPS"];
+    RequestTimestampsLocal => "request-timestamps-local",
+        "a request's requestDateTime and expirationDateTime are local time (UTC+2) written with Z",
+        killed_by: ["timestamps-utc"],
+        breaks: ["REQ-CREATE-REQUEST-DATETIME"];
+    RelationshipCreatedAtRequestTime => "relationship-created-at-request-time",
+        "a relationship's creationDateTime is its request's requestDateTime instead of the acceptance time",
+        killed_by: ["relationship-created-at-acceptance"],
+        breaks: ["REL-CREATION-DATETIME"];
+    GroupDisplayNameNotFilled => "group-display-name-not-filled",
+        "templates carry no groupDisplayName on their role assignments",
+        killed_by: ["template-group-display-name"],
+        breaks: ["TPL-GROUP-DISPLAY-NAME"];
+    GroupDisplayNameFromClient => "group-display-name-from-client",
+        "a groupDisplayName sent by the client is stored instead of the group's name",
+        killed_by: ["template-group-display-name"],
+        breaks: ["TPL-GROUP-DISPLAY-NAME"];
+    ApplicationObjectIdIsAppId => "application-object-id-is-app-id",
+        "a template stores an application's appId as its objectId (the client id taken for the service principal's object id), in the template and every snapshot",
+        killed_by: ["policy-snapshot-as-sent"],
+        breaks: ["REQ-SNAPSHOT-COPIES-TEMPLATE", "TPL-CREATE-ECHO"];
+    RelatedTenantIdsAreObjectIds => "related-tenant-ids-are-object-ids",
+        "a related tenant's id is an object id of its own, not the tenant's id",
+        killed_by: ["related-tenant-read"],
+        breaks: ["RT-ID-IS-TENANT-ID"];
+    RelatedTenantMetricsNotExpanded => "related-tenant-metrics-not-expanded",
+        "related tenants carry no metric navigations unless $expand asks for them",
+        killed_by: ["related-tenant-read"],
+        breaks: ["RT-METRICS-EXPANDED"];
+    UnrelatedTenantReadable => "unrelated-tenant-readable",
+        "reading a tenant id that is not related answers 200 with an empty related tenant",
+        killed_by: ["related-tenant-read"],
+        breaks: ["RT-GET-UNKNOWN"];
+    InvitationToSelfAllowed => "invitation-to-self-allowed",
+        "a tenant may invite itself",
+        killed_by: ["invitation-edge-cases"],
+        breaks: ["INV-CREATE-SELF"];
+    DuplicateInvitationAllowed => "duplicate-invitation-allowed",
+        "a second invitation to the same tenant is created while the first is valid",
+        killed_by: ["invitation-edge-cases"],
+        breaks: ["INV-CREATE-DUPLICATE"];
+    UnknownInvitationTarget403 => "unknown-invitation-target-403",
+        "an invitation to a tenant that does not exist is refused 403, as if the tenant did not accept invitations",
+        killed_by: ["invitation-edge-cases"],
+        breaks: ["INV-CREATE-UNKNOWN-TENANT"];
+    AcceptCreatesSecondRelationship => "accept-creates-second-relationship",
+        "accepting a request for a pair with a live relationship creates a second relationship",
+        killed_by: ["re-request-updates-relationship"],
+        breaks: ["REQ-ACCEPT-UPDATES-EXISTING"];
+    RelationshipDoesNotAuthorise => "relationship-does-not-authorise",
+        "a request for a pair with an active relationship still needs an invitation",
+        killed_by: ["re-request-updates-relationship"],
+        breaks: ["REQ-CREATE-WITH-RELATIONSHIP"];
+    TemplatePatchResetsCreated => "template-patch-resets-created",
+        "updating a template sets its createdDateTime to the update time",
+        killed_by: ["policy-templates-crud"],
+        breaks: ["TPL-UPDATE-CREATED-UNCHANGED"];
+    RelationshipsListedForGovernedOnly => "relationships-listed-for-governed-only",
+        "the relationship list shows a tenant only the relationships that govern it, not those it governs",
+        killed_by: ["handshake-governed-terminates"],
+        breaks: ["REL-LIST-BOTH-PARTIES"];
 }
 
 /// The faults switched on for one mock, as a bit set: checking one is a shift and a

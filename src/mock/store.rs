@@ -526,10 +526,13 @@ impl Render<'_> {
             let local = clock::format_time(t + chrono::Duration::hours(1), false);
             return Value::String(format!("{local}+01:00"));
         }
-        Value::String(clock::format_time(
-            t,
-            !self.faults.has(Fault::DateWithoutZone),
-        ))
+        let s = clock::format_time(t, !self.faults.has(Fault::DateWithoutZone));
+        match s.strip_suffix('Z') {
+            Some(local) if self.faults.has(Fault::TimestampsPlusZeroOffset) => {
+                Value::String(format!("{local}+00:00"))
+            }
+            _ => Value::String(s),
+        }
     }
 
     /// `(governingTenantName, governedTenantName)`.
@@ -651,10 +654,15 @@ impl Render<'_> {
         m.insert("lastModifiedDateTime".into(), self.time(t.modified));
         m.insert("version".into(), Value::String(format!("{}.0", t.version)));
         m.insert("multiTenantApplicationsToProvision".into(), t.apps.clone());
-        m.insert(
-            "delegatedAdministrationRoleAssignments".into(),
-            t.assignments.clone(),
-        );
+        let mut assignments = t.assignments.clone();
+        if self.faults.has(Fault::GroupDisplayNameNotFilled)
+            && let Some(items) = assignments.as_array_mut()
+        {
+            for m in items.iter_mut().filter_map(Value::as_object_mut) {
+                m.remove("groupDisplayName");
+            }
+        }
+        m.insert("delegatedAdministrationRoleAssignments".into(), assignments);
         m
     }
 
@@ -677,8 +685,16 @@ impl Render<'_> {
     pub fn related_tenant(&self, id: &str, first: DateTime<Utc>) -> Map<String, Value> {
         let mut m = Map::new();
         m.insert("@odata.type".into(), self.odata_type("relatedTenant"));
-        m.insert("id".into(), Value::String(id.to_string()));
+        let id = if self.faults.has(Fault::RelatedTenantIdsAreObjectIds) {
+            object_id_of(id)
+        } else {
+            id.to_string()
+        };
+        m.insert("id".into(), Value::String(id));
         m.insert("createdDateTime".into(), self.time(first));
+        if self.faults.has(Fault::RelatedTenantMetricsNotExpanded) {
+            return m;
+        }
         for nav in [
             "b2BRegistrationMetrics",
             "b2BSignInActivityMetrics",
@@ -689,6 +705,14 @@ impl Render<'_> {
             m.insert(nav.into(), Value::Null);
         }
         m
+    }
+}
+
+/// A stable id that is not the tenant id (the fault `related-tenant-ids-are-object-ids`).
+fn object_id_of(tid: &str) -> String {
+    match uuid::Uuid::parse_str(tid) {
+        Ok(u) => uuid::Uuid::from_u128(!u.as_u128()).to_string(),
+        Err(_) => format!("{tid}-object"),
     }
 }
 

@@ -281,10 +281,13 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
             "appId".into(),
             Value::String(guid(required(app, "appId")?, "appId")?),
         );
-        m.insert(
-            "objectId".into(),
-            Value::String(guid(required(app, "objectId")?, "objectId")?),
-        );
+        let object_id = guid(required(app, "objectId")?, "objectId")?;
+        let object_id = if faults.has(Fault::ApplicationObjectIdIsAppId) {
+            guid(required(app, "appId")?, "appId")?
+        } else {
+            object_id
+        };
+        m.insert("objectId".into(), Value::String(object_id));
         m.insert(
             "displayName".into(),
             Value::String(required_string(app, "displayName")?.to_string()),

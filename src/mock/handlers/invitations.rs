@@ -92,7 +92,10 @@ impl App {
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
         let f = self.faults;
-        let body = call.body(f)?;
+        let mut body = call.body(f)?;
+        if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
+            body.retain(|k, _| !INVITATION_READ_ONLY.contains(&k.as_str()));
+        }
         v::check_properties(
             &body,
             "governanceInvitation",
@@ -104,12 +107,17 @@ impl App {
             "governingTenantId",
         )?;
         let governed = call.tid.to_string();
-        if governing == governed {
+        if governing == governed && !f.has(Fault::InvitationToSelfAllowed) {
             return Err(GraphError::bad_request("A tenant cannot invite itself."));
         }
         // The mock knows the tenants that have called it (and add-on tenants); any other
         // id names no tenant it could deliver the invitation to.
         let Some(target) = store.tenants.get(&governing) else {
+            if f.has(Fault::UnknownInvitationTarget403) {
+                return Err(GraphError::forbidden(format!(
+                    "Tenant '{governing}' does not accept governance invitations."
+                )));
+            }
             return Err(GraphError::not_found(format!(
                 "Tenant '{governing}' named by governingTenantId does not exist."
             )));
@@ -120,7 +128,9 @@ impl App {
             )));
         }
         let now = store.now_for(&[&governing, &governed]);
-        if store.live_invitation(&governed, &governing, now, false) {
+        if store.live_invitation(&governed, &governing, now, false)
+            && !f.has(Fault::DuplicateInvitationAllowed)
+        {
             return Err(GraphError::conflict(format!(
                 "A governance invitation from this tenant to tenant '{governing}' is already valid; delete it first or wait until it expires."
             )));

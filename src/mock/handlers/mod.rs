@@ -16,6 +16,7 @@ mod relationships;
 mod requests;
 mod settings;
 mod templates;
+mod undocumented;
 
 use std::borrow::Cow;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -277,7 +278,7 @@ impl App {
                 GraphError::bad_request("The path is not valid percent-encoded UTF-8.")
             })?;
         let Some(found) = contract::route(inc.method, &segments) else {
-            return Err(no_route(inc.method, &segments));
+            return self.undocumented(&claims.tid, inc.method, &segments);
         };
         let op = found.op;
         auth::authorize(&claims, op, self.faults)?;

@@ -1,6 +1,8 @@
 //! governanceRelationship (#9–#11): listed by both parties, changed only by the
 //! termination rules.
 
+use serde_json::Value;
+
 use super::{App, Call, Reply, not_found, tenant_ids, visible};
 use crate::contract::enums;
 use crate::mock::errors::GraphError;
@@ -79,6 +81,10 @@ impl App {
         let items = found
             .into_iter()
             .filter(|x| !(hide_terminated && x.status == RelationshipStatus::Terminated))
+            .filter(|x| {
+                !(self.faults.has(Fault::RelationshipsListedForGovernedOnly)
+                    && x.governing == call.tid)
+            })
             .map(|x| r.relationship(x))
             .collect();
         Ok(self.collection(call, &SHAPE, items))
@@ -110,13 +116,27 @@ impl App {
     ) -> Result<Reply, GraphError> {
         use RelationshipStatus::*;
         let f = self.faults;
-        let body = call.body(f)?;
+        let mut body = call.body(f)?;
+        if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
+            body.retain(|k, _| !RELATIONSHIP_READ_ONLY.contains(&k.as_str()));
+        }
         v::check_properties(
             &body,
             "governanceRelationship",
             &["status"],
             RELATIONSHIP_READ_ONLY,
         )?;
+        let ignored = match body.get("status") {
+            None => f.has(Fault::EmptyRelationshipPatchIgnored),
+            Some(Value::String(s)) => {
+                f.has(Fault::UnknownRelationshipStatusIgnored)
+                    && !enums::RELATIONSHIP_STATUS.contains(&s.as_str())
+            }
+            Some(_) => false,
+        };
+        if ignored {
+            return self.get_relationship(store, call);
+        }
         let target = v::enum_member(
             v::required(&body, "status")?,
             "status",
@@ -128,6 +148,9 @@ impl App {
             "active" => Active,
             "terminated" => Terminated,
             "terminationRequestedByGoverningTenant" => TerminationRequested,
+            _ if f.has(Fault::RelationshipSentinelIgnored) => {
+                return self.get_relationship(store, call);
+            }
             other => {
                 return Err(GraphError::bad_request(format!(
                     "status cannot be set to '{other}'."
@@ -147,8 +170,11 @@ impl App {
                 "The governance relationship is terminated; a terminated relationship cannot change.",
             ));
         }
+        // Only the faults let a client set `active` (re-activate or cancel).
+        let active_settable = (f.has(Fault::TerminatedNotFinal) && r.status == Terminated)
+            || (f.has(Fault::TerminationRequestCancellable) && r.status == TerminationRequested);
         match (governing_caller, target) {
-            (_, Active) if !(f.has(Fault::TerminatedNotFinal) && r.status == Terminated) => {
+            (_, Active) if !active_settable => {
                 return Err(GraphError::bad_request(
                     "status cannot be set to 'active'; a relationship becomes active only by accepting a request (cancelling a termination request is not supported).",
                 ));

@@ -99,7 +99,10 @@ impl App {
     ) -> Result<Reply, GraphError> {
         const BIND: &str = "governancePolicyTemplate@odata.bind";
         let f = self.faults;
-        let body = call.body(f)?;
+        let mut body = call.body(f)?;
+        if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
+            body.retain(|k, _| !REQUEST_READ_ONLY.contains(&k.as_str()));
+        }
         v::check_properties(
             &body,
             "governanceRequest",
@@ -164,7 +167,8 @@ impl App {
         let now = store.now_for(&[&governing, &governed]);
         // Three-step handshake (`REQ-CREATE-NEEDS-INVITATION`): without an active relationship of the
         // pair, the governed tenant must have invited the governing tenant.
-        let two_step = store.live_relationship(&governing, &governed).is_some();
+        let two_step = store.live_relationship(&governing, &governed).is_some()
+            && !f.has(Fault::RelationshipDoesNotAuthorise);
         let invited = store.live_invitation(
             &governed,
             &governing,
@@ -183,12 +187,18 @@ impl App {
                 "A pending governance request from this tenant to tenant '{governed}' already exists."
             )));
         }
+        // The fault writes local time (UTC+2) as if it were UTC.
+        let stamp = if f.has(Fault::RequestTimestampsLocal) {
+            now + Duration::hours(2)
+        } else {
+            now
+        };
         let request = Request {
             id: uuid::Uuid::new_v4().to_string(),
             governing,
             governed,
-            requested: now,
-            expires: now + request_lifetime(f),
+            requested: stamp,
+            expires: stamp + request_lifetime(f),
             status: RequestStatus::Pending,
             snapshot,
         };
@@ -220,7 +230,10 @@ impl App {
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
         let f = self.faults;
-        let body = call.body(f)?;
+        let mut body = call.body(f)?;
+        if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
+            body.retain(|k, _| k == "status" || !REQUEST_READ_ONLY.contains(&k.as_str()));
+        }
         v::check_properties(
             &body,
             "governanceRequest",
@@ -304,13 +317,18 @@ impl App {
         let before = f
             .has(Fault::PatchResponseShowsOldStatus)
             .then(|| self.render(store).request(r));
+        let created = if f.has(Fault::RelationshipCreatedAtRequestTime) {
+            r.requested
+        } else {
+            now
+        };
         if let Some(r) = store.requests.get_mut(call.id) {
             r.status = target;
         }
         let establishes =
             target == RequestStatus::Accepted || f.has(Fault::RejectCreatesRelationship);
         if establishes && !f.has(Fault::AcceptCreatesNoRelationship) {
-            self.establish(store, &governing, &governed, snapshot, now);
+            self.establish(store, &governing, &governed, snapshot, created);
         }
         if let Some(before) = before {
             return Ok(self.updated(call, "governanceRequests", before));
@@ -334,6 +352,7 @@ impl App {
     ) {
         let existing = store
             .live_relationship(governing, governed)
+            .filter(|_| !self.faults.has(Fault::AcceptCreatesSecondRelationship))
             .map(|r| r.id.clone());
         if let Some(id) = existing {
             if let Some(r) = store.relationships.get_mut(&id) {

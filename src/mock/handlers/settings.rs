@@ -37,7 +37,7 @@ impl App {
         };
         v::check_properties(&to_check, "tenantGovernanceSetting", &[CAN], &[REL])?;
         let can = match body.get(CAN) {
-            None if read_only_value.is_some() => None,
+            None if read_only_value.is_some() || f.has(Fault::EmptySettingsPatchIgnored) => None,
             _ => Some(v::boolean(v::required(&body, CAN)?, CAN, f)?),
         };
         let related = match read_only_value {

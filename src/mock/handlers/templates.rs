@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{App, Call, Reply, not_found};
 use crate::contract;
 use crate::mock::errors::GraphError;
-use crate::mock::faults::Fault;
+use crate::mock::faults::{Fault, FaultSet};
 use crate::mock::odata::Shape;
 use crate::mock::store::{Store, Template};
 use crate::mock::validate as v;
@@ -67,7 +67,10 @@ impl App {
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
         let f = self.faults;
-        let body = call.body(f)?;
+        let mut body = call.body(f)?;
+        if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
+            body.retain(|k, _| !TEMPLATE_READ_ONLY.contains(&k.as_str()));
+        }
         v::check_properties(
             &body,
             "governancePolicyTemplate",
@@ -95,7 +98,7 @@ impl App {
             None => json!([]),
         };
         let assignments = match field("delegatedAdministrationRoleAssignments")? {
-            Some(x) => v::role_assignments(x)?,
+            Some(x) => role_assignments(x, f)?,
             None => json!([]),
         };
         // Documented as "Not implemented": type-checked, then ignored.
@@ -143,7 +146,10 @@ impl App {
         call: &Call<'_>,
     ) -> Result<Reply, GraphError> {
         let f = self.faults;
-        let body = call.body(f)?;
+        let mut body = call.body(f)?;
+        if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
+            body.retain(|k, _| !TEMPLATE_READ_ONLY.contains(&k.as_str()));
+        }
         v::check_properties(
             &body,
             "governancePolicyTemplate",
@@ -173,7 +179,7 @@ impl App {
             .map(|x| v::applications(x, f))
             .transpose()?;
         let assignments = present("delegatedAdministrationRoleAssignments")?
-            .map(v::role_assignments)
+            .map(|x| role_assignments(x, f))
             .transpose()?;
         if let Some(x) = present("governedTenantCanTerminate")? {
             v::boolean(x, "governedTenantCanTerminate", f)?;
@@ -200,6 +206,9 @@ impl App {
         }
         // lastModifiedDateTime always moves forward, even within one clock tick.
         t.modified = now.max(t.modified + Duration::nanoseconds(100));
+        if f.has(Fault::TemplatePatchResetsCreated) {
+            t.created = t.modified;
+        }
         let t = t.clone();
         Ok(self.updated(
             call,
@@ -254,4 +263,31 @@ pub(super) fn display_name(x: &Value) -> Result<String, GraphError> {
         ));
     }
     Ok(s.to_string())
+}
+
+/// The role assignments of a body; with the fault `group-display-name-from-client`, a
+/// `groupDisplayName` the client sent replaces the one the service fills in.
+fn role_assignments(x: &Value, f: FaultSet) -> Result<Value, GraphError> {
+    if !f.has(Fault::GroupDisplayNameFromClient) {
+        return v::role_assignments(x);
+    }
+    let mut stripped = x.clone();
+    let sent: Vec<Option<Value>> = stripped
+        .as_array_mut()
+        .map(|items| {
+            items
+                .iter_mut()
+                .map(|a| a.as_object_mut().and_then(|m| m.remove("groupDisplayName")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = v::role_assignments(&stripped)?;
+    if let Some(items) = out.as_array_mut() {
+        for (a, name) in items.iter_mut().zip(sent) {
+            if let (Some(m), Some(n)) = (a.as_object_mut(), name) {
+                m.insert("groupDisplayName".into(), n);
+            }
+        }
+    }
+    Ok(out)
 }
