@@ -178,13 +178,14 @@ fn list_fixtures_prints_parameters_provides_and_description() {
         .split("\n\n")
         .filter_map(|b| b.split_whitespace().next())
         .collect();
-    assert_eq!(
-        names,
-        vec![
-            "enable-invitations",
-            "handshake",
-            "pending-request",
-            "policy-template"
-        ]
-    );
+    // Every fixture file, in name order, and nothing else.
+    let mut files: Vec<String> = std::fs::read_dir(root().join("scenarios/fixtures"))
+        .expect("scenarios/fixtures")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".yaml").map(str::to_string)
+        })
+        .collect();
+    files.sort();
+    assert_eq!(names, files);
 }
