@@ -1,6 +1,8 @@
 //! An axum hello-world server: the yardstick for the mock's requests per second.
 //! Prints `listening on http://ADDR` and serves `GET /` until killed.
 
+// The bench script reads the address from stdout.
+#[allow(clippy::print_stdout)]
 fn main() -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

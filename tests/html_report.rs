@@ -394,7 +394,7 @@ fn in_browser(browser: &Path, page: &Path, fragment: &str, profile: &Path) -> (S
 #[test]
 fn a_headless_browser_loads_the_page_without_console_errors_and_finds_the_failing_step() {
     let Some(browser) = chromium() else {
-        println!(
+        eprintln!(
             "skipped: chromium is not installed (Debian: apt-get install -y chromium); the parsed-page tests above still ran"
         );
         return;

@@ -335,7 +335,7 @@ fn xmllint() -> Option<PathBuf> {
 #[test]
 fn the_junit_report_passes_xmllint_with_the_xsd_where_xmllint_is_installed() {
     let Some(lint) = xmllint() else {
-        println!(
+        eprintln!(
             "skipped: xmllint is not installed (Debian: apt-get install libxml2-utils); the Rust check above still ran"
         );
         return;

@@ -676,3 +676,9 @@ fn list_into_a_closed_pipe_exits_quietly() {
     let out = into_closed_pipe(&["list"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.all());
 }
+
+#[test]
+fn review_into_a_closed_pipe_exits_quietly() {
+    let out = into_closed_pipe(&["review", "--stale"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.all());
+}

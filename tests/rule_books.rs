@@ -81,7 +81,7 @@ fn every_documented_rule_is_checked_waived_or_listed_unchecked() {
             (false, false, false) => missing.push(r.id.clone()),
         }
     }
-    println!(
+    eprintln!(
         "documented rules: {} checked, {} waived, {} unchecked (allow-list), of {}",
         n_checked,
         n_waived,

@@ -3,7 +3,7 @@
 //! deletes stale snapshots. Works without cargo-insta; `cargo insta review` reads the
 //! same files.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -49,7 +49,7 @@ pub(crate) fn review(args: ReviewArgs) -> Result<(), CliError> {
     }
     let pending = Store::new(&args.dir).pending().map_err(usage)?;
     if pending.is_empty() {
-        println!("no pending snapshots under {}", args.dir.display());
+        outln!("no pending snapshots under {}", args.dir.display());
         return Ok(());
     }
     for name in args.accept.iter().chain(&args.reject) {
@@ -106,14 +106,14 @@ fn matches(p: &Pending, name: &str) -> bool {
 }
 
 fn show(p: &Pending, i: usize, total: usize) {
-    println!(
+    outln!(
         "━━━ pending snapshot {}/{total}: {}",
         i + 1,
         p.snap.display()
     );
     match p.describe() {
-        Ok(text) => print!("{text}"),
-        Err(e) => println!("cannot show it: {e}"),
+        Ok(text) => crate::report::out(&text),
+        Err(e) => outln!("cannot show it: {e}"),
     }
 }
 
@@ -127,25 +127,24 @@ enum Decision {
 /// One answer per line: `a` accept, `r` reject, `s` skip; end of input skips the rest.
 fn ask(input: &mut dyn BufRead) -> Decision {
     loop {
-        print!("accept (a), reject (r) or skip (s)? ");
-        let _ = std::io::stdout().flush();
+        crate::report::out("accept (a), reject (r) or skip (s)? ");
         let mut line = String::new();
         match input.read_line(&mut line) {
             Ok(0) | Err(_) => {
-                println!();
+                outln!("");
                 return Decision::Skip;
             }
             Ok(_) => {}
         }
         if !std::io::stdin().is_terminal() {
             // Piped answers are not echoed by a terminal: show them, so the log reads well.
-            println!("{}", line.trim());
+            outln!("{}", line.trim());
         }
         match line.trim() {
             "a" | "accept" | "y" => return Decision::Accept,
             "r" | "reject" | "n" => return Decision::Reject,
             "s" | "skip" | "" => return Decision::Skip,
-            other => println!("`{other}`: answer a, r or s"),
+            other => outln!("`{other}`: answer a, r or s"),
         }
     }
 }
@@ -165,13 +164,13 @@ impl Tally {
             ("still pending", &self.skipped),
         ] {
             if !list.is_empty() {
-                println!("{what}:");
+                outln!("{what}:");
                 for p in list {
-                    println!("  {}", p.display());
+                    outln!("  {}", p.display());
                 }
             }
         }
-        println!(
+        outln!(
             "{} accepted, {} rejected, {} still pending",
             self.accepted.len(),
             self.rejected.len(),
@@ -204,24 +203,24 @@ fn stale(args: &ReviewArgs) -> Result<(), CliError> {
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     if found.is_empty() {
-        println!("no stale snapshots under {}", args.dir.display());
+        outln!("no stale snapshots under {}", args.dir.display());
         return Ok(());
     }
     let mut left = 0;
     for s in &found {
         if args.delete_stale && s.deletable() {
             s.delete().map_err(usage)?;
-            println!("deleted {s}");
+            outln!("deleted {s}");
         } else {
             left += 1;
-            println!("stale: {s}");
+            outln!("stale: {s}");
         }
     }
     if left == 0 {
         return Ok(());
     }
     if !args.delete_stale {
-        println!(
+        outln!(
             "{left} stale snapshot(s); `tgconform review --delete-stale` deletes whole stale files"
         );
     }

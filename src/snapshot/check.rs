@@ -180,7 +180,7 @@ impl crate::engine::Reporter for SnapshotReporter {
         if let crate::engine::Event::RunFinished(_) = event {
             let lines = self.closing_lines();
             if !lines.is_empty() {
-                println!("\n{}", lines.join("\n"));
+                crate::report::out(&format!("\n{}\n", lines.join("\n")));
             }
         }
         Ok(())

@@ -173,8 +173,9 @@ pub fn snapshotted_steps(scenarios: &[&Scenario]) -> Vec<(String, Vec<String>)> 
 /// panics with the diff on a mismatch (call it inside a test trial), as insta's
 /// assertions do. `INSTA_UPDATE` and `CI` decide what is written (see [`Policy`]);
 /// `INSTA_FORCE_PASS=1` (what `cargo insta test` sets) prints instead of panicking.
-// A test assertion: panicking is how it fails the trial.
-#[allow(clippy::panic)]
+// A test assertion: panicking is how it fails the trial, and the test harness owns
+// stdout.
+#[allow(clippy::panic, clippy::print_stdout)]
 pub fn assert_snapshot(scenario: &Scenario, outcome: &ScenarioOutcome, root: &Path) {
     let policy = match Policy::from_env(None) {
         Ok(p) => p,
