@@ -17,5 +17,6 @@ pub mod runner;
 pub mod scenario;
 pub mod schema;
 pub mod snapshot;
+mod startup;
 pub mod target;
 pub mod text;

@@ -40,6 +40,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Entry point of the `tgconform` binary; `suite` is the scenarios built into it.
 pub fn main(suite: &'static EmbeddedSuite) -> ExitCode {
+    crate::startup::begin();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -50,6 +51,7 @@ pub fn main(suite: &'static EmbeddedSuite) -> ExitCode {
     };
     let env = Env::from_process();
     init_tracing(cli.verbose, &env);
+    crate::startup::milestone("arguments parsed, logging on");
     let result = match cli.command {
         Command::Run(args) => run::run(*args, cli.verbose, cli.color.into(), &env, suite),
         Command::Serve(args) => serve::serve(args),

@@ -18,6 +18,7 @@ use crate::runner::{AuthPreview, preview};
 use crate::scenario::{self, Scenario};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::snapshot::{self, SnapshotCheck, SnapshotReporter};
+use crate::startup;
 use crate::target::{Profile, TargetKind, TokenCache, classify_url};
 
 /// Load every scenario of `source`; `Err` holds every load error (annotated on
@@ -182,6 +183,7 @@ pub(crate) fn run(
         preflight::writable(p).map_err(|e| usage(format!("--html {}: {e}", p.display())))?;
     }
     let schemas = SchemaRegistry::builtin().map_err(usage)?;
+    startup::milestone("schemas compiled");
     // Beyond a few hundred files, only each file's metadata is kept after it checks out,
     // and the file is read again when its scenario runs: memory stays flat.
     // A dry run prints every step, so it keeps the models.
@@ -192,6 +194,7 @@ pub(crate) fn run(
     };
     let source = SuiteSource::new(args.scenarios.as_ref(), suite);
     let mut scenarios = load_checked(&source, &schemas, light_above, env)?;
+    startup::milestone("scenarios loaded");
     // Before any filter: a snapshot is stale only if no scenario file records it.
     let snapshotted = snapshot_steps(&scenarios);
     if let Some(f) = &args.filter {
@@ -262,6 +265,7 @@ pub(crate) fn run(
         builder = builder.check(check.clone());
     }
     let engine = builder.build()?;
+    startup::milestone("engine built (runtime, mock, HTTP client)");
     let selection = Selection {
         tags: args.tags.clone(),
         skip_tags: args.skip_tags.clone(),
@@ -269,6 +273,7 @@ pub(crate) fn run(
     };
     let mut planned = plan::plan(&scenarios, &profile, engine.kind(), &selection);
     drop(scenarios);
+    startup::milestone("planned");
     if planned.is_empty() {
         return Err(usage("no scenario is selected (check --tag / --skip-tag)"));
     }

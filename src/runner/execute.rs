@@ -690,6 +690,7 @@ impl Runner {
         };
         loop {
             sends += 1;
+            crate::startup::first_request();
             let sent = self.http.send(&req).await;
             match &sent {
                 Ok((resp, took)) => tracing::debug!(
