@@ -181,5 +181,30 @@ printf "| tgconform serve \`PATCH governanceRequests/{id}\` | %.0f | %.2f |\n" "
 echo
 echo "Target: mock ≥ 0.5× axum hello-world."
 } >>"$OUT"
+
+# ---------------------------------------------------------------- 4. start-up
+echo "bench: 4. start-up milestones" >&2
+SU_RUNS=$((RUNS * 4))
+for _ in $(seq "$SU_RUNS"); do
+  TGCONFORM_LOG=tgconform::startup=debug "$TG" run settings-round-trip 2>&1 >/dev/null |
+    sed -nE 's/.*tgconform::startup: ([0-9.]+) ms: (.*)/\2\t\1/p'
+done >"$WORK/startup.tsv"
+hyperfine -N --style none --warmup 3 --runs "$SU_RUNS" --export-json "$WORK/version.json" "$TG --version" >/dev/null 2>&1
+{
+echo
+echo "## 4. Start-up"
+echo
+echo "\`TGCONFORM_LOG=tgconform::startup=debug tgconform run settings-round-trip\`, $SU_RUNS runs: median time since \`main\` at each milestone"
+echo "(the scenario run itself is not counted). The floor before \`main\` (exec to exit of \`tgconform --version\`, which does nothing else): $(jq '.results[0].median * 1000' "$WORK/version.json" | xargs printf %.1f) ms (hyperfine, median)."
+echo
+echo "| milestone | ms since \`main\` (median) |"
+echo "|---|---|"
+cut -f1 "$WORK/startup.tsv" | awk '!seen[$0]++' | while IFS= read -r m; do
+  awk -F'\t' -v m="$m" '$1 == m {print $2}' "$WORK/startup.tsv" | sort -n |
+    awk -v m="$m" '{a[NR] = $1} END {printf "| %s | %.1f |\n", m, a[int((NR + 1) / 2)]}'
+done
+echo
+echo "Target: the first request under 10 ms after \`main\`."
+} >>"$OUT"
 echo "bench: wrote $OUT" >&2
 cat "$OUT"
