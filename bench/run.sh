@@ -153,7 +153,8 @@ auth=(-H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
 curl -sf "${auth[@]}" -X PATCH "$API/settings" -d '{"canReceiveInvitations":true}' >/dev/null
 GOVERNED_TID=$(grep -m1 -E '^  governed ' "$WORK/load.log" | awk '{print $3}')
 curl -sf -H "Authorization: Bearer $GOVERNED" -H "Content-Type: application/json" -X POST "$API/governanceInvitations" -d "{\"governingTenantId\":\"$GOVERNING_TID\"}" >/dev/null
-TEMPLATE=$(curl -sf "${auth[@]}" "$API/governancePolicyTemplates" | jq -r '.value[0].id')
+# Not the system template `default`: it cannot be bound until it is configured.
+TEMPLATE=$(curl -sf "${auth[@]}" "$API/governancePolicyTemplates" | jq -r '[.value[] | select(.id != "default")][0].id')
 REQ=$(curl -sf "${auth[@]}" -X POST "$API/governanceRequests" -d "{\"governedTenantId\":\"$GOVERNED_TID\",\"governancePolicyTemplate@odata.bind\":\"$MOCK2/beta/directory/tenantGovernance/governancePolicyTemplates/$TEMPLATE\"}" | jq -r .id)
 cat >"$WORK/patch.lua" <<LUA
 wrk.method = "PATCH"
