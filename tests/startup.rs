@@ -31,8 +31,8 @@ fn run_logs_each_startup_milestone_once_in_order_up_to_the_first_request() {
         milestones(&["run", "settings-round-trip"]),
         [
             "arguments parsed, logging on",
-            "schemas compiled",
             "scenarios loaded",
+            "schemas compiled",
             "engine built (runtime, mock, HTTP client)",
             "planned",
             "first request",

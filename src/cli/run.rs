@@ -28,7 +28,7 @@ pub(crate) fn load_all(
     schemas: &SchemaRegistry,
     env: &Env,
 ) -> Result<Vec<SuiteScenario>, CliError> {
-    load_checked(source, schemas, usize::MAX, env)
+    load_checked(source, schemas.type_names(), usize::MAX, env)
 }
 
 /// As [`load_all`]; with more than `light_above` files of a folder, each model is
@@ -36,11 +36,11 @@ pub(crate) fn load_all(
 /// read again when it runs), so memory does not grow with the file count.
 fn load_checked(
     source: &SuiteSource<'_>,
-    schemas: &SchemaRegistry,
+    schema_types: Vec<String>,
     light_above: usize,
     env: &Env,
 ) -> Result<Vec<SuiteScenario>, CliError> {
-    match suite::load(source, schemas, light_above) {
+    match suite::load(source, schema_types, light_above) {
         Ok(out) if out.is_empty() => Err(usage(match source {
             SuiteSource::Dir(dir) => format!("no scenario files (*.yaml) in {}", dir.display()),
             SuiteSource::Embedded(_) => "this binary holds no scenarios".to_string(),
@@ -182,8 +182,6 @@ pub(crate) fn run(
     if let Some(p) = &args.html {
         preflight::writable(p).map_err(|e| usage(format!("--html {}: {e}", p.display())))?;
     }
-    let schemas = SchemaRegistry::builtin().map_err(usage)?;
-    startup::milestone("schemas compiled");
     // Beyond a few hundred files, only each file's metadata is kept after it checks out,
     // and the file is read again when its scenario runs: memory stays flat.
     // A dry run prints every step, so it keeps the models.
@@ -193,8 +191,32 @@ pub(crate) fn run(
         UNLOAD_ABOVE
     };
     let source = SuiteSource::new(args.scenarios.as_ref(), suite);
-    let mut scenarios = load_checked(&source, &schemas, light_above, env)?;
-    startup::milestone("scenarios loaded");
+    // The schemas compile while the scenarios load (each is a good part of start-up);
+    // loading needs only the schemas' type names.
+    let (schemas, loaded) = std::thread::scope(|s| {
+        let compiling = s.spawn(|| {
+            // The rule catalogue is read once, by the first scenario with `checks:`; the
+            // loading threads would wait for it, so it is read here first. Its error, if
+            // any, is reported by the loader.
+            let _ = crate::contract::rules::builtin();
+            SchemaRegistry::builtin()
+        });
+        let loaded = load_checked(
+            &source,
+            SchemaRegistry::builtin_type_names(),
+            light_above,
+            env,
+        );
+        startup::milestone("scenarios loaded");
+        let schemas = match compiling.join() {
+            Ok(compiled) => compiled.map_err(usage),
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        startup::milestone("schemas compiled");
+        (schemas, loaded)
+    });
+    let schemas = schemas?;
+    let mut scenarios = loaded?;
     // Before any filter: a snapshot is stale only if no scenario file records it.
     let snapshotted = snapshot_steps(&scenarios);
     if let Some(f) = &args.filter {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use crate::plan::SuiteScenario;
 use crate::scenario::{self, LoadError, LoadOptions};
-use crate::schema::SchemaRegistry;
 
 /// Scenario and fixture files compiled into the binary: (file name, text).
 #[derive(Debug)]
@@ -56,18 +55,20 @@ pub(crate) enum Failure {
 /// Every scenario, checked; load errors are collected, not printed. With more than
 /// `light_above` files of a folder, each model is dropped right after its file checks
 /// out and only its metadata is kept (the file is read again when it runs).
+/// `schema_types` are the type names `expect.schema` may use.
+///
+/// Files are parsed on every core: parsing YAML is most of start-up. The result keeps
+/// the files' order, errors included, so messages do not depend on the thread count.
 pub(crate) fn load(
     source: &SuiteSource<'_>,
-    schemas: &SchemaRegistry,
+    schema_types: Vec<String>,
     light_above: usize,
 ) -> Result<Vec<SuiteScenario>, Failure> {
     let mut opts = LoadOptions {
-        schema_types: Some(schemas.type_names()),
+        schema_types: Some(schema_types),
         ..LoadOptions::default()
     };
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    match source {
+    let loaded: Vec<Result<SuiteScenario, LoadError>> = match source {
         SuiteSource::Embedded(suite) => {
             let fixtures: BTreeMap<String, String> = suite
                 .fixtures
@@ -80,30 +81,88 @@ pub(crate) fn load(
                 })
                 .collect();
             opts.fixtures = Some(Arc::new(fixtures));
-            for (name, text) in suite.scenarios {
+            par_map(suite.scenarios, |(name, text)| {
                 let path = Path::new(EMBEDDED_DIR).join(name);
-                match scenario::load_str(&path, text, &opts) {
-                    Ok(s) => out.push(SuiteScenario::loaded(Arc::new(s))),
-                    Err(e) => errors.push(e),
-                }
-            }
+                scenario::load_str(&path, text, &opts).map(|s| SuiteScenario::loaded(Arc::new(s)))
+            })
         }
         SuiteSource::Dir(dir) => {
             let files = scenario::discover(dir).map_err(Failure::Discover)?;
             let light = files.len() > light_above;
             let opts = Arc::new(opts);
-            for f in files {
-                match scenario::load_file(&f, &opts) {
-                    Ok(s) if light => out.push(SuiteScenario::deferred(&s, opts.clone())),
-                    Ok(s) => out.push(SuiteScenario::loaded(Arc::new(s))),
-                    Err(e) => errors.push(e),
-                }
-            }
+            par_map(&files, |f| {
+                scenario::load_file(f, &opts).map(|s| {
+                    if light {
+                        SuiteScenario::deferred(&s, opts.clone())
+                    } else {
+                        SuiteScenario::loaded(Arc::new(s))
+                    }
+                })
+            })
+        }
+    };
+    let mut out = Vec::with_capacity(loaded.len());
+    let mut errors = Vec::new();
+    for r in loaded {
+        match r {
+            Ok(s) => out.push(s),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
         Ok(out)
     } else {
         Err(Failure::Load(errors))
+    }
+}
+
+/// `items.iter().map(f).collect()`, on up to one thread per core, in the items' order.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    // Interleaved rather than in halves: scenario files differ a lot in size.
+    let f = &f;
+    let parts: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, item)| (i, f(item)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut all: Vec<(usize, R)> = parts.into_iter().flatten().collect();
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::par_map;
+
+    #[test]
+    fn par_map_keeps_the_order_of_the_items() {
+        let items: Vec<u32> = (0..101).collect();
+        let doubled = par_map(&items, |i| i * 2);
+        assert_eq!(doubled, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn par_map_of_nothing_is_nothing() {
+        assert!(par_map(&[] as &[u8], |b| *b).is_empty());
     }
 }

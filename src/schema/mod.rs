@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
@@ -241,17 +241,30 @@ impl fmt::Debug for SchemaRegistry {
 }
 
 impl SchemaRegistry {
-    /// The schemas embedded in the binary (the repository's `schemas/`).
+    /// The schemas embedded in the binary (the repository's `schemas/`), compiled once
+    /// per process: later calls (tests, commands that ask again) get a clone.
     pub fn builtin() -> Result<Self, SchemaError> {
-        let files = BUILTIN
-            .iter()
-            .map(|(name, text)| SourceFile {
-                type_name: (*name).to_string(),
-                origin: PathBuf::from(format!("schemas/{name}.json")),
-                text: (*text).to_string(),
+        static COMPILED: OnceLock<Result<SchemaRegistry, SchemaError>> = OnceLock::new();
+        COMPILED
+            .get_or_init(|| {
+                let files = BUILTIN
+                    .iter()
+                    .map(|(name, text)| SourceFile {
+                        type_name: (*name).to_string(),
+                        origin: PathBuf::from(format!("schemas/{name}.json")),
+                        text: (*text).to_string(),
+                    })
+                    .collect();
+                Self::from_sources(files)
             })
-            .collect();
-        Self::from_sources(files)
+            .clone()
+    }
+
+    /// The type names of [`SchemaRegistry::builtin`], known without compiling anything.
+    pub fn builtin_type_names() -> Vec<String> {
+        let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_string()).collect();
+        names.sort();
+        names
     }
 
     /// Every `*.json` file of `dir`; the type name is the file stem.
@@ -643,7 +656,7 @@ impl fmt::Display for SchemaIssue {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum SchemaError {
     #[error("unknown schema type `{0}` (`tgconform schema list` prints every type)")]
     UnknownType(String),

@@ -471,3 +471,11 @@ fn registry_is_shared_across_threads() {
     }
     assert!(Arc::ptr_eq(&r.inner, &r.clone().inner));
 }
+
+#[test]
+fn builtin_type_names_are_the_compiled_registrys_type_names() {
+    assert_eq!(
+        SchemaRegistry::builtin_type_names(),
+        registry().type_names()
+    );
+}
