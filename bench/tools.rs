@@ -19,10 +19,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use tgconform::endpoint::{ActorSet, Profile, bind_actors};
 use tgconform::scenario::{
     self, ActorField, Auth, Body, LoadOptions, MatcherKind, Resolver, Scenario, Step, VarRef,
 };
-use tgconform::target::{ActorSet, Profile, bind_actors};
 
 type Res<T> = Result<T, String>;
 

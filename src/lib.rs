@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod contract;
+pub mod endpoint;
 pub mod engine;
 pub mod judge;
 pub mod mock;
@@ -18,5 +19,4 @@ pub mod scenario;
 pub mod schema;
 pub mod snapshot;
 mod startup;
-pub mod target;
 pub mod text;

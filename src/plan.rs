@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::endpoint::{ActorSet, Profile, TargetKind, TenantSpec, bind_actors};
 use crate::scenario::{LoadOptions, Need, Scenario};
-use crate::target::{ActorSet, Profile, TargetKind, TenantSpec, bind_actors};
 
 /// What planning and reports need of a checked scenario: everything but its steps.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use tgconform::endpoint::{Profile, TargetKind};
 use tgconform::engine::{Collect, EngineBuilder, Target};
 use tgconform::mock::MockOptions;
 use tgconform::plan::{Selection, SuiteScenario, plan_one};
@@ -18,7 +19,6 @@ use tgconform::report::{Masker, render_outcome};
 use tgconform::runner::Status;
 use tgconform::scenario::{self, LoadOptions, Scenario};
 use tgconform::schema::SchemaRegistry;
-use tgconform::target::{Profile, TargetKind};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,8 +7,8 @@ mod common;
 use std::path::Path;
 
 use common::{scratch_dir, tgconform, write};
+use tgconform::endpoint::Profile;
 use tgconform::scenario::{self, LoadOptions};
-use tgconform::target::Profile;
 
 #[test]
 fn every_actor_of_the_suite_is_in_the_builtin_profile() {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::endpoint::{TokenCache, TokenError, TokenSpec};
 use crate::plan::PlannedScenario;
 use crate::scenario::Need;
-use crate::target::{TokenCache, TokenError, TokenSpec};
 
 /// `--json` and `--junit` paths: `Ok(true)` when one of them is `-` (stdout). A path
 /// that cannot be written is an error now, not after every scenario ran.

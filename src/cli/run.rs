@@ -6,6 +6,7 @@ use super::args::{ListArgs, RunArgs};
 use super::error::{CliError, usage};
 use super::preflight;
 use super::suite::{self, EmbeddedSuite, SuiteSource};
+use crate::endpoint::{Profile, TargetKind, TokenCache, classify_url};
 use crate::engine::{EngineBuilder, Reporters, Target};
 use crate::mock::{Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
@@ -19,7 +20,6 @@ use crate::scenario::{self, Scenario};
 use crate::schema::{SchemaMode, SchemaRegistry};
 use crate::snapshot::{self, SnapshotCheck, SnapshotReporter};
 use crate::startup;
-use crate::target::{Profile, TargetKind, TokenCache, classify_url};
 
 /// Load every scenario of `source`; `Err` holds every load error (annotated on
 /// GitHub Actions as well).

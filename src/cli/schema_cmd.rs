@@ -15,7 +15,7 @@ pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
             crate::scenario::EditorSchema::Fixture,
             &registry.type_names(),
         )),
-        SchemaCommand::Profile => print_json(&crate::target::profile_schema()),
+        SchemaCommand::Profile => print_json(&crate::endpoint::profile_schema()),
         SchemaCommand::List => {
             for t in registry.type_names() {
                 outln!("{t}");

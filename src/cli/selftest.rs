@@ -10,13 +10,13 @@ use super::args::SelftestArgs;
 use super::error::{CliError, usage};
 use super::run::{load_all, parse_faults};
 use super::suite::{EmbeddedSuite, SuiteSource};
+use crate::endpoint::{Profile, TargetKind};
 use crate::engine::{Collect, EngineBuilder, EngineError, ReportError, RunSummary, Target};
 use crate::mock::{Fault, MockOptions, rule_matches};
 use crate::plan::{self, Selection};
 use crate::report::{self, Masker};
 use crate::runner::ScenarioOutcome;
 use crate::schema::SchemaRegistry;
-use crate::target::{Profile, TargetKind};
 
 /// Faults whose suite runs are in flight at once.
 const PARALLEL_FAULTS: usize = 8;

@@ -1,8 +1,8 @@
 use super::args::ServeArgs;
 use super::error::{CliError, usage};
+use crate::endpoint::{Profile, bind_actors};
 use crate::mock::{Fault, MockOptions};
 use crate::report::Masker;
-use crate::target::{Profile, bind_actors};
 
 pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
     if args.list_faults {

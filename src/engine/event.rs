@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::endpoint::TargetKind;
 use crate::plan::ScenarioMeta;
 use crate::runner::{InterruptReason, ScenarioOutcome, Status, StepRecord};
 use crate::schema::SchemaMode;
-use crate::target::TargetKind;
 
 /// One thing that happened during a run, in the order it happened. Scenarios run
 /// concurrently, so events of different scenarios interleave; `index` (the scenario's

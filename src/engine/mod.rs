@@ -21,6 +21,7 @@ use futures_util::StreamExt;
 
 pub use event::{Collect, Event, ReportError, Reporter, Reporters, RunInfo, RunSummary, Totals};
 
+use crate::endpoint::{TargetKind, TokenCache};
 use crate::mock::{MockOptions, MockServer};
 use crate::plan::{self, PlannedScenario, ScenarioMeta, ScenarioSource};
 use crate::runner::{
@@ -29,7 +30,6 @@ use crate::runner::{
 };
 use crate::scenario::Scenario;
 use crate::schema::{SchemaMode, SchemaRegistry};
-use crate::target::{TargetKind, TokenCache};
 
 /// Where the requests of a run go.
 #[derive(Clone)]

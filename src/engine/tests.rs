@@ -2,9 +2,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::*;
+use crate::endpoint::Profile;
 use crate::plan::{Selection, SuiteScenario, plan};
 use crate::scenario::{LoadOptions, load_str};
-use crate::target::Profile;
 
 fn schemas() -> SchemaRegistry {
     static S: OnceLock<SchemaRegistry> = OnceLock::new();

@@ -3,10 +3,10 @@ use std::io::Write as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Masker, Totals};
+use crate::endpoint::{TargetKind, TokenCache};
 use crate::engine::{Event, ReportError, Reporter, RunInfo};
 use crate::runner::{InterruptReason, ScenarioOutcome, Status, StepOutcome};
 use crate::schema::SchemaMode;
-use crate::target::{TargetKind, TokenCache};
 use crate::text::one_line;
 
 /// The console: a banner on stderr, one line per scenario as it finishes (failures in

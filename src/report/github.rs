@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
 use super::Masker;
+use crate::endpoint::TokenCache;
 use crate::engine::{Event, ReportError, Reporter};
 use crate::runner::{ScenarioOutcome, Status};
 use crate::scenario::{LoadError, Span};
-use crate::target::TokenCache;
 
 /// GitHub Actions annotations, printed when the run is over. Keeps failed outcomes.
 pub struct AnnotationsReporter {

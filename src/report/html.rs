@@ -17,11 +17,11 @@ use std::time::SystemTime;
 use super::rule_coverage::{RuleCoverage, RuleCoverageCollector};
 use super::{Masker, Totals};
 use crate::contract::rules::{self, Catalogue, Evidence};
+use crate::endpoint::{TargetKind, TokenCache};
 use crate::engine::{Event, ReportError, Reporter, RunInfo, RunSummary};
 use crate::runner::{ScenarioOutcome, Status, StepOutcome, StepRecord};
 use crate::scenario::{Step, StepPhase};
 use crate::schema::SchemaMode;
-use crate::target::{TargetKind, TokenCache};
 
 /// Bodies longer than this are cut in the page (the JSON report keeps excerpts too).
 const MAX_BODY_CHARS: usize = 64 * 1024;

@@ -4,10 +4,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{CoverageCollector, Masker, Totals};
+use crate::endpoint::TokenCache;
 use crate::engine::{Event, ReportError, Reporter, RunInfo};
 use crate::runner::ScenarioOutcome;
 use crate::schema::{SchemaMode, SchemaRegistry};
-use crate::target::TokenCache;
 
 /// The `--json` report. Its shape is documented in README ("JSON report") and tested;
 /// `version` changes when a field changes meaning or disappears.
@@ -17,7 +17,7 @@ pub struct JsonReport<'a> {
     pub tool: &'static str,
     pub tool_version: &'static str,
     pub target: &'a str,
-    pub target_kind: crate::target::TargetKind,
+    pub target_kind: crate::endpoint::TargetKind,
     pub schema_mode: String,
     /// When the run started, RFC 3339 in UTC.
     pub started_at: String,
@@ -96,7 +96,11 @@ impl Reporter for JsonReporter {
                 self.outcomes.sort_by(|a, b| a.stem.cmp(&b.stem));
                 let (target, kind, mode) = match &self.info {
                     Some(i) => (i.base_url.as_str(), i.kind, i.schema_mode),
-                    None => ("", crate::target::TargetKind::Embedded, SchemaMode::Strict),
+                    None => (
+                        "",
+                        crate::endpoint::TargetKind::Embedded,
+                        SchemaMode::Strict,
+                    ),
                 };
                 let started = self
                     .info

@@ -5,9 +5,9 @@ use std::time::{Duration, SystemTime};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::Masker;
+use crate::endpoint::TokenCache;
 use crate::engine::{Event, ReportError, Reporter};
 use crate::runner::{ScenarioOutcome, Status};
-use crate::target::TokenCache;
 
 /// `--junit FILE`: written when the run is over. Keeps every scenario's steps, and
 /// request and response excerpts of failed steps only.

@@ -10,13 +10,13 @@ use super::observe::{RequestRecord, ResponseRecord, StepObserver, StepRecord};
 use super::outcome::{Exchange, ScenarioOutcome, SnapshotEntry, Status, StepOutcome};
 use super::request;
 use super::state::RunState;
+use crate::endpoint::TokenCache;
 use crate::judge::{
     EnvelopeInput, Finding, FindingKind, Problem, ResponseView, Subject, Verdict, judge,
 };
 use crate::plan::PlannedScenario;
 use crate::scenario::{Auth, Body, Resolver, Scenario, Step, StepPhase, Template};
 use crate::schema::{SchemaMode, SchemaRegistry};
-use crate::target::TokenCache;
 use serde_json_path::JsonPath;
 
 /// Settings of one run.
@@ -665,7 +665,7 @@ impl Runner {
         step: &Step,
         req: &HttpRequest,
         client_request_id: &str,
-        actors: &crate::target::ActorSet,
+        actors: &crate::endpoint::ActorSet,
         warnings: &mut Vec<String>,
     ) -> Sent {
         let mut net_retries = 0;

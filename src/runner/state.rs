@@ -2,10 +2,10 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::endpoint::ActorSet;
 use crate::judge::Envelope;
 use crate::plan::PlannedScenario;
 use crate::scenario::{ActorField, Resolver, Scenario, VarRef};
-use crate::target::ActorSet;
 
 /// Variables of one scenario run: vars, profile values and captures.
 pub(crate) struct RunState<'a> {

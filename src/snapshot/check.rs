@@ -6,11 +6,11 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::{Comparison, Mismatch, Snapshots};
+use crate::endpoint::TokenCache;
 use crate::judge::{Finding, FindingKind};
 use crate::report::Masker;
 use crate::runner::{ScenarioOutcome, Status};
 use crate::scenario::Scenario;
-use crate::target::TokenCache;
 
 /// Compares every scenario's snapshot of a run.
 #[derive(Debug)]
@@ -225,10 +225,10 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::endpoint::{Profile, TargetKind};
     use crate::runner::{SnapshotEntry, StepOutcome};
     use crate::scenario::StepPhase;
     use crate::snapshot::{EnumVocabulary, Policy, Store, Update};
-    use crate::target::{Profile, TargetKind};
     use std::path::Path;
 
     const SCENARIO: &str = "name: n\nactors: [governing]\nsteps:\n  - name: read\n    as: governing\n    request: {method: GET, path: /x}\n    expect: {status: 200}\n    snapshot: true\n";

@@ -28,10 +28,10 @@ pub use render::{Header, Info, Recipe, Rendered, check_selector};
 pub use shape::{EnumVocabulary, shape};
 pub use store::{Comparison, Mismatch, Pending, Stale, StaleReason, StepChange, Store};
 
+use crate::endpoint::{Profile, TargetKind};
 use crate::report::Masker;
 use crate::runner::ScenarioOutcome;
 use crate::scenario::{Scenario, SnapshotMode};
-use crate::target::{Profile, TargetKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
