@@ -54,11 +54,11 @@ fn every_scenario_file_is_built_into_the_binary() {
     let missing: Vec<String> = yaml_files(&root)
         .into_iter()
         .filter(|n| !built_in.contains(n))
-        .map(|n| format!("        \"{n}\","))
+        .map(|n| format!("  {n}"))
         .collect();
     assert!(
         missing.is_empty() && built_in.len() == yaml_files(&root).len(),
-        "src/embedded_suite.rs lists other scenarios than scenarios/; add to `scenarios`:\n{}",
+        "build.rs embedded other scenarios than those of scenarios/; not embedded:\n{}",
         missing.join("\n")
     );
 }
@@ -74,7 +74,7 @@ fn every_fixture_file_is_built_into_the_binary() {
     assert_eq!(
         built_in,
         yaml_files(&root),
-        "src/embedded_suite.rs must list every file of scenarios/fixtures/"
+        "build.rs must embed every file of scenarios/fixtures/"
     );
 }
 
