@@ -224,15 +224,7 @@ fn all_rw() -> String {
 }
 
 fn all_read() -> String {
-    [
-        scopes::REQUEST_READ,
-        scopes::INVITATION_READ,
-        scopes::RELATIONSHIP_READ,
-        scopes::POLICY_TEMPLATE_READ,
-        scopes::SETTING_READ,
-        scopes::RELATED_TENANT_READ,
-    ]
-    .join(" ")
+    scopes::ALL_READ.join(" ")
 }
 
 fn admin(t: &Tenant) -> String {

@@ -66,6 +66,16 @@ pub mod scopes {
     pub const RELATED_TENANT_READ: &str = "TenantGovernance-RelatedTenant.Read.All";
     pub const RELATED_TENANT_RW: &str = "TenantGovernance-RelatedTenant.ReadWrite.All";
 
+    /// Every Read scope, one per resource family.
+    pub const ALL_READ: &[&str] = &[
+        REQUEST_READ,
+        INVITATION_READ,
+        RELATIONSHIP_READ,
+        POLICY_TEMPLATE_READ,
+        SETTING_READ,
+        RELATED_TENANT_READ,
+    ];
+
     /// Every ReadWrite scope: what the built-in mock actors carry.
     pub const ALL_READ_WRITE: &[&str] = &[
         REQUEST_RW,

@@ -165,7 +165,7 @@ pub fn mint_for(
         Some(Value::String(s)) => {
             let expanded = match s.as_str() {
                 "all" => scopes::ALL_READ_WRITE.join(" "),
-                "allRead" => all_read_scopes().join(" "),
+                "allRead" => scopes::ALL_READ.join(" "),
                 other => other.to_string(),
             };
             c.insert("scp".into(), Value::String(expanded));
@@ -179,7 +179,7 @@ pub fn mint_for(
     }
     if let Some(Value::String(s)) = c.get("roles") {
         let expanded = match s.as_str() {
-            "allRead" => Some(all_read_scopes()),
+            "allRead" => Some(scopes::ALL_READ.to_vec()),
             "all" => Some(every_scope()),
             _ => None,
         };
@@ -258,20 +258,7 @@ fn all_but(family: &str) -> Vec<&'static str> {
 }
 
 fn every_scope() -> Vec<&'static str> {
-    let mut all = all_read_scopes();
-    all.extend_from_slice(scopes::ALL_READ_WRITE);
-    all
-}
-
-fn all_read_scopes() -> Vec<&'static str> {
-    vec![
-        scopes::REQUEST_READ,
-        scopes::INVITATION_READ,
-        scopes::RELATIONSHIP_READ,
-        scopes::POLICY_TEMPLATE_READ,
-        scopes::SETTING_READ,
-        scopes::RELATED_TENANT_READ,
-    ]
+    [scopes::ALL_READ, scopes::ALL_READ_WRITE].concat()
 }
 
 fn role_id_for_name(name: &str) -> Option<&'static str> {
