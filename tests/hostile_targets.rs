@@ -9,7 +9,7 @@ mod common;
 
 use std::io::Read as _;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -255,11 +255,8 @@ fn run(case: &str, scenario: &str, server: &Hostile, extra: &[&str]) -> Run {
         "1".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let mut child = common::tgconform_command()
         .args(&args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -47,7 +47,7 @@ fn report(name: &str) -> (PathBuf, String) {
     write(&scen, "needs-two.yaml", SKIP);
     let profile = write(&dir, "profile.yaml", PROFILE);
     let html = dir.join("report.html");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(["run", "--scenarios"])
         .arg(&scen)
         .args(["--target", &server.base_url(), "--profile"])
@@ -55,9 +55,6 @@ fn report(name: &str) -> (PathBuf, String) {
         .arg("--html")
         .arg(&html)
         .env("TG_HTML_CANARY", CANARY)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     assert_eq!(

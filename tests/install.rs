@@ -15,12 +15,9 @@ use std::process::Command;
 use common::scratch_dir;
 
 fn tgc(args: &[&str], cwd: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(args)
         .current_dir(cwd)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     (

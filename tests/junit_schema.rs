@@ -43,16 +43,13 @@ fn junit_of_a_run(name: &str) -> (PathBuf, String) {
     write(&scen, "skip.yaml", SKIP);
     let profile = write(&dir, "profile.yaml", PROFILE);
     let junit = dir.join("junit.xml");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(["run", "--scenarios"])
         .arg(&scen)
         .args(["--target", &server.base_url(), "--profile"])
         .arg(&profile)
         .arg("--junit")
         .arg(&junit)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     assert_eq!(

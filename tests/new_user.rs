@@ -33,13 +33,8 @@ impl Out {
 
 /// Run tgconform in `cwd` with extra environment variables.
 fn tgc(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tgconform"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
-        .env_remove("TGCONFORM_LOG");
+    let mut cmd = common::tgconform_command();
+    cmd.args(args).current_dir(cwd).env_remove("TGCONFORM_LOG");
     for (k, v) in env {
         cmd.env(k, v);
     }

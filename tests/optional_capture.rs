@@ -27,14 +27,11 @@ fn run(name: &str, capture: &str) -> (i32, Value) {
     let scen = dir.join("scenarios");
     write(&scen, "optional.yaml", &scenario(capture));
     let report = dir.join("report.json");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(["run", "--scenarios"])
         .arg(&scen)
         .args(["--target", &server.base_url(), "--json"])
         .arg(&report)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     let j = serde_json::from_str(&std::fs::read_to_string(&report).unwrap_or_default())

@@ -23,13 +23,8 @@ fn stub() -> StubServer {
 
 /// Run tgconform with `args` and `env`; (exit code, stdout, stderr).
 fn tg(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"));
-    cmd.args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
-        .env_remove("NO_COLOR")
-        .env_remove("CI");
+    let mut cmd = common::tgconform_command();
+    cmd.args(args).env_remove("NO_COLOR").env_remove("CI");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use clap::Parser as _;
 use common::{scratch_dir, write};
@@ -83,14 +82,11 @@ fn the_readme_scenario_passes_against_the_embedded_mock() {
             &text,
         );
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(["run", "--scenarios", ".", "--snapshots", "new"])
         .args(["--snapshot-dir", "snaps"])
         .current_dir(&dir)
         .env_remove("CI")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -139,12 +135,9 @@ fn every_tgconform_command_of_the_readme_workflow_parses() {
 fn the_readme_workflows_mock_job_command_passes_and_writes_its_reports() {
     let args = workflow_commands().into_iter().next().unwrap_or_default();
     let dir = scratch_dir("readme-workflow");
-    let out = Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(&args)
         .current_dir(&dir)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     assert_eq!(

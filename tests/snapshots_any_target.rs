@@ -107,16 +107,13 @@ impl Repo {
     /// `tgconform ARGS` in the repository, outside CI unless `ci`; (code, stdout).
     fn tgconform(&self, args: &[&str], ci: bool, stdin: &str) -> (i32, String) {
         use std::io::Write as _;
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"));
+        let mut cmd = common::tgconform_command();
         cmd.args(args)
             .current_dir(&self.dir)
             .env("TGCONFORM_TEST_TOKEN", CANARY)
             .env_remove("CI")
             .env_remove("TF_BUILD")
             .env_remove("INSTA_UPDATE")
-            .env_remove("GITHUB_ACTIONS")
-            .env_remove("TGCONFORM_TARGET")
-            .env_remove("TGCONFORM_PROFILE")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());

@@ -4,13 +4,12 @@
 // Test code: a panic is how a check fails.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 /// The milestone names logged by a run against the embedded mock, in log order.
 fn milestones(args: &[&str]) -> Vec<String> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = common::tgconform_command()
         .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .env_remove("CI")
         .env("NO_COLOR", "1")
         .env("TGCONFORM_LOG", "tgconform::startup=debug")

@@ -119,13 +119,20 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// The tgconform binary, without the caller's environment that would change a run:
+/// CI annotations, and a target or profile set in the shell.
+pub fn tgconform_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"));
+    cmd.env_remove("GITHUB_ACTIONS")
+        .env_remove("TGCONFORM_TARGET")
+        .env_remove("TGCONFORM_PROFILE");
+    cmd
+}
+
 /// Run the tgconform binary; returns (exit code, stdout, stderr).
 pub fn tgconform(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tgconform"))
+    let out = tgconform_command()
         .args(args)
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("TGCONFORM_TARGET")
-        .env_remove("TGCONFORM_PROFILE")
         .output()
         .expect("run tgconform");
     (
