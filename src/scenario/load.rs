@@ -198,6 +198,25 @@ struct Scope {
 }
 
 impl Loader<'_> {
+    /// A count the file may set (`default` when it does not), refused at its value
+    /// outside 1..=`max`.
+    fn count(
+        &self,
+        value: Option<&Spanned<u32>>,
+        default: u32,
+        max: u32,
+        key: &str,
+        hint: &str,
+    ) -> Result<u32, LoadError> {
+        match value {
+            None => Ok(default),
+            Some(n) if (1..=max).contains(&n.value) => Ok(n.value),
+            Some(n) => Err(self
+                .err(span_of(n), format!("`{key}` must be between 1 and {max}"))
+                .with_hint(hint)),
+        }
+    }
+
     fn err(&self, span: Span, message: impl Into<String>) -> LoadError {
         LoadError::new(self.path, span, message).with_source(self.source)
     }
@@ -620,21 +639,13 @@ impl Loader<'_> {
                 let rspan = span_of(r);
                 let until =
                     self.build_expect(&r.value.until.value, span_of(&r.value.until), scope)?;
-                let attempts = r
-                    .value
-                    .attempts
-                    .as_ref()
-                    .map(|a| a.value)
-                    .unwrap_or(DEFAULT_RETRY_ATTEMPTS);
-                if attempts == 0 || attempts > MAX_RETRY_ATTEMPTS {
-                    let at = r.value.attempts.as_ref().map(span_of).unwrap_or(rspan);
-                    return Err(self
-                        .err(
-                            at,
-                            format!("`attempts` must be between 1 and {MAX_RETRY_ATTEMPTS}"),
-                        )
-                        .with_hint("it counts every request of the step, the first one included"));
-                }
+                let attempts = self.count(
+                    r.value.attempts.as_ref(),
+                    DEFAULT_RETRY_ATTEMPTS,
+                    MAX_RETRY_ATTEMPTS,
+                    "attempts",
+                    "it counts every request of the step, the first one included",
+                )?;
                 let delay = match &r.value.delay {
                     Some(d) => parse_duration(&d.value)
                         .map_err(|m| self.err(span_of(d), format!("`delay`: {m}")))?,
@@ -697,21 +708,13 @@ impl Loader<'_> {
                             "poll in a step of its own, then page through the list in the next",
                         ));
                 }
-                let max_pages = p
-                    .value
-                    .max_pages
-                    .as_ref()
-                    .map(|m| m.value)
-                    .unwrap_or(DEFAULT_MAX_PAGES);
-                if max_pages == 0 || max_pages > MAX_MAX_PAGES {
-                    let at = p.value.max_pages.as_ref().map(span_of).unwrap_or(pspan);
-                    return Err(self
-                        .err(
-                            at,
-                            format!("`maxPages` must be between 1 and {MAX_MAX_PAGES}"),
-                        )
-                        .with_hint("it counts every page read, the first one included"));
-                }
+                let max_pages = self.count(
+                    p.value.max_pages.as_ref(),
+                    DEFAULT_MAX_PAGES,
+                    MAX_MAX_PAGES,
+                    "maxPages",
+                    "it counts every page read, the first one included",
+                )?;
                 Some(Paging {
                     max_pages,
                     span: pspan,
