@@ -2462,22 +2462,7 @@ mod probes {
         obs_status(api.get("not-a-jwt", &p("/governanceRequests")).await).await
     }
     pub async fn no_scope(api: &Api) -> Obs {
-        let t = tenant("T");
-        let tok = token(
-            &t,
-            Some("User.Read"),
-            None,
-            &[roles::TENANT_GOVERNANCE_ADMINISTRATOR],
-        );
-        obs_status(
-            api.patch(
-                &tok,
-                &p("/settings"),
-                json!({"canReceiveInvitations": true}),
-            )
-            .await,
-        )
-        .await
+        write_settings_with_scope(api, "User.Read").await
     }
     pub async fn no_role(api: &Api) -> Obs {
         let tok = token(&tenant("T"), Some(&all_rw()), None, &[]);
