@@ -67,6 +67,7 @@ fn run_trial(path: &Path) -> Result<(), Failed> {
         schemas.clone(),
         Target::Embedded(MockOptions {
             faults: Vec::new(),
+            decisions: Vec::new(),
             control: true,
         }),
     )

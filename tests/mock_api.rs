@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 use tgconform::contract::{mint_mock_token, roles, scopes};
-use tgconform::mock::{Fault, MockOptions, MockServer};
+use tgconform::mock::{Decision, Fault, MockOptions, MockServer};
 use tgconform::schema::{SchemaMode, SchemaRegistry};
 
 const ROOT: &str = "/directory/tenantGovernance";
@@ -60,6 +60,15 @@ impl Api {
     fn start(faults: &[Fault]) -> Api {
         Self::with(MockOptions {
             faults: faults.to_vec(),
+            decisions: Vec::new(),
+            control: true,
+        })
+    }
+
+    fn deciding(decisions: &[Decision]) -> Api {
+        Self::with(MockOptions {
+            faults: Vec::new(),
+            decisions: decisions.to_vec(),
             control: true,
         })
     }
@@ -3255,6 +3264,20 @@ mod probes {
                 .map(|(c, q)| (c - q).num_days())
         )
     }
+    pub async fn role_assignment_group(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let r = api
+            .post(&tok, &p("/governancePolicyTemplates"), template_body("g"))
+            .await;
+        r.json["delegatedAdministrationRoleAssignments"][0]["group"].to_string()
+    }
+    pub async fn empty_template(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let mut body = template_body("e");
+        body["multiTenantApplicationsToProvision"] = json!([]);
+        body["delegatedAdministrationRoleAssignments"] = json!([]);
+        obs_status(api.post(&tok, &p("/governancePolicyTemplates"), body).await).await
+    }
     pub async fn group_display_name(api: &Api) -> Obs {
         let tok = admin(&tenant("T"));
         let r = api
@@ -3414,6 +3437,41 @@ macro_rules! fault_tests {
     };
 }
 
+/// A decision is observable (the probe sees another answer) and, unlike a fault, keeps
+/// every answer in the documented schemas (`Api::with` checks them when no fault is on).
+macro_rules! decision_tests {
+    ($($test:ident: $decision:ident => $probe:ident;)*) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                let default = probes::$probe(&Api::start(&[])).await;
+                let decided = probes::$probe(&Api::deciding(&[Decision::$decision])).await;
+                assert_ne!(
+                    default, decided,
+                    "decision `{}` is not observable by probe `{}`",
+                    Decision::$decision.name(),
+                    stringify!($probe)
+                );
+            }
+        )*
+
+        #[test]
+        fn every_decision_has_a_test() {
+            let covered = [$(Decision::$decision),*];
+            for d in Decision::ALL {
+                assert!(covered.contains(d), "decision `{}` has no test in tests/mock_api.rs", d.name());
+            }
+        }
+    };
+}
+
+decision_tests! {
+    decision_omit_role_assignment_group: OmitRoleAssignmentGroup => role_assignment_group;
+    decision_undocumented_method_403: UndocumentedMethod403 => undocumented_method;
+    decision_refuse_empty_template: RefuseEmptyTemplate => empty_template;
+    decision_timestamps_plus_zero_offset: TimestampsPlusZeroOffset => timestamp_zone;
+}
+
 fault_tests! {
     fault_no_401_without_token: NoUnauthorizedWithoutToken => no_token;
     fault_malformed_token_accepted: MalformedTokenAccepted => malformed_token;
@@ -3511,7 +3569,6 @@ fault_tests! {
     fault_termination_request_cancellable: TerminationRequestCancellable => cancel_termination_request;
     fault_body_read_only_properties_ignored: BodyReadOnlyPropertiesIgnored => read_only_in_request_body;
     fault_empty_settings_patch_ignored: EmptySettingsPatchIgnored => empty_settings_patch;
-    fault_timestamps_plus_zero_offset: TimestampsPlusZeroOffset => timestamp_zone;
     fault_request_timestamps_local: RequestTimestampsLocal => request_time;
     fault_relationship_created_at_request_time: RelationshipCreatedAtRequestTime => relationship_created;
     fault_group_display_name_not_filled: GroupDisplayNameNotFilled => group_display_name;

@@ -191,6 +191,7 @@ fn a_scenario_file_that_does_not_load_is_annotated_on_github() {
 fn clock_scenarios_are_skipped_against_a_mock_served_without_control() {
     let mock = tgconform::mock::MockServer::start(tgconform::mock::MockOptions {
         faults: Vec::new(),
+        decisions: Vec::new(),
         control: false,
     })
     .expect("start the mock");

@@ -167,6 +167,10 @@ pub struct RunArgs {
     /// Switch on a deliberate fault in the embedded mock (repeatable; see `serve --list-faults`).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    /// Make the embedded mock give another answer the docs allow (repeatable; see
+    /// `serve --list-decisions`), e.g. to see that a documented-only run still passes.
+    #[arg(long = "decision", value_name = "NAME")]
+    pub decisions: Vec<String>,
     /// Write a JUnit XML report here (- for stdout).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -221,12 +225,19 @@ pub struct ServeArgs {
     /// Switch on a deliberate fault (repeatable).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
+    /// Give another answer the docs allow where the mock has a default (repeatable; a
+    /// decision breaks no documented rule, unlike a fault). See --list-decisions.
+    #[arg(long = "decision", value_name = "NAME")]
+    pub decisions: Vec<String>,
     /// Enable the test-double endpoints (/_mock/clock) for clock-dependent scenarios.
     #[arg(long)]
     pub control: bool,
     /// Print the fault catalogue and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// Print the decision switches (answers the docs allow besides the mock's own) and exit.
+    #[arg(long)]
+    pub list_decisions: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use super::preflight;
 use super::suite::{self, EmbeddedSuite, SuiteSource};
 use crate::endpoint::{Profile, TargetKind, TokenCache, classify_url};
 use crate::engine::{EngineBuilder, Reporters, Target};
-use crate::mock::{Fault, MockOptions};
+use crate::mock::{Decision, Fault, MockOptions};
 use crate::plan::{self, PlannedScenario, Selection, SuiteScenario};
 use crate::report::{
     AnnotationsReporter, ConsoleReporter, CoverageReporter, HtmlReporter, JsonReporter,
@@ -156,6 +156,19 @@ pub(crate) fn parse_faults(names: &[String]) -> Result<Vec<Fault>, String> {
         .collect()
 }
 
+pub(crate) fn parse_decisions(names: &[String]) -> Result<Vec<Decision>, String> {
+    names
+        .iter()
+        .map(|n| {
+            Decision::from_name(n).ok_or_else(|| {
+                format!(
+                    "unknown decision `{n}`; `tgconform serve --list-decisions` prints the catalogue"
+                )
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn run(
     args: RunArgs,
     verbose: u8,
@@ -235,10 +248,16 @@ pub(crate) fn run(
         profile.vars.insert(k, serde_json::Value::String(v));
     }
     let faults = parse_faults(&args.faults).map_err(usage)?;
+    let decisions = parse_decisions(&args.decisions).map_err(usage)?;
     let target = args.target.clone().or_else(|| profile.target.clone());
     if target.is_some() && !faults.is_empty() {
         return Err(usage(
             "--fault switches on faults of the embedded mock; it cannot be combined with --target",
+        ));
+    }
+    if target.is_some() && !decisions.is_empty() {
+        return Err(usage(
+            "--decision changes answers of the embedded mock; it cannot be combined with --target (pass it to `tgconform serve` instead)",
         ));
     }
     if let Some(url) = &target
@@ -251,6 +270,7 @@ pub(crate) fn run(
     let target = match target {
         None => Target::Embedded(MockOptions {
             faults,
+            decisions,
             control: true,
         }),
         Some(url) => Target::Url {
@@ -432,6 +452,15 @@ fn snapshot_check(
         && args.snapshots.is_none()
         && !dir.is_dir()
     {
+        return Ok(None);
+    }
+    // The stored snapshots record the mock's default answers; a decision gives other
+    // answers the docs allow, so a difference would be no finding at all.
+    if !args.decisions.is_empty() && args.snapshot_dir.is_none() && args.snapshots.is_none() {
+        errln!(
+            "note: snapshots are not checked with --decision: {} records the mock's default answers",
+            dir.display()
+        );
         return Ok(None);
     }
     let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));

@@ -139,6 +139,7 @@ pub(crate) fn selftest(
                 schemas.clone(),
                 Target::Embedded(MockOptions {
                     faults,
+                    decisions: Vec::new(),
                     control: true,
                 }),
             )

@@ -1,7 +1,7 @@
 use super::args::ServeArgs;
 use super::error::{CliError, usage};
 use crate::endpoint::{Profile, bind_actors};
-use crate::mock::{Fault, MockOptions};
+use crate::mock::{Decision, Fault, MockOptions};
 use crate::report::Masker;
 
 pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
@@ -11,7 +11,14 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
         }
         return Ok(());
     }
+    if args.list_decisions {
+        for d in Decision::ALL {
+            outln!("{:<40} {}", d.name(), d.description());
+        }
+        return Ok(());
+    }
     let faults = super::run::parse_faults(&args.faults).map_err(usage)?;
+    let decisions = super::run::parse_decisions(&args.decisions).map_err(usage)?;
     let addr: std::net::SocketAddr = args.addr.parse().map_err(|e| {
         usage(format!(
             "--addr `{}`: {e} (write IP:PORT, e.g. 127.0.0.1:8080)",
@@ -24,6 +31,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
         .map_err(|e| usage(format!("cannot start the async runtime: {e}")))?;
     let opts = MockOptions {
         faults: faults.clone(),
+        decisions: decisions.clone(),
         control: args.control,
     };
     runtime.block_on(async move {
@@ -34,6 +42,9 @@ pub(crate) fn serve(args: ServeArgs) -> Result<(), CliError> {
         outln!("tgconform mock listening on http://{local}/beta");
         if !faults.is_empty() {
             outln!("faults on: {}", faults.iter().map(|f| f.name()).collect::<Vec<_>>().join(", "));
+        }
+        if !decisions.is_empty() {
+            outln!("decisions on: {}", decisions.iter().map(|d| d.name()).collect::<Vec<_>>().join(", "));
         }
         if args.control {
             outln!("control endpoints on: POST http://{local}/_mock/clock {{\"advance\":\"P15D\"}}");

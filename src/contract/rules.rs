@@ -20,8 +20,12 @@ const RULES_YAML: &str = include_str!("rules.yaml");
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Evidence {
-    /// Stated by the API reference (or Graph's documentation of shared behaviour).
+    /// Stated by this API's own reference pages (operations, resources, enums,
+    /// permission tables, role lists) or the Entra docs of the feature.
     Documented,
+    /// Stated by Microsoft Graph's documentation of behaviour every API shares (errors,
+    /// paging, headers) or by the OData and HTTP standards, cited by page and section.
+    Platform,
     /// Shown only by documented examples.
     Example,
     /// A recommendation where the docs leave room; checked only where tagged `inferred`.
@@ -29,14 +33,26 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 3] = [Evidence::Documented, Evidence::Example, Evidence::Inferred];
+    pub const ALL: [Evidence; 4] = [
+        Evidence::Documented,
+        Evidence::Platform,
+        Evidence::Example,
+        Evidence::Inferred,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Evidence::Documented => "documented",
+            Evidence::Platform => "platform",
             Evidence::Example => "example",
             Evidence::Inferred => "inferred",
         }
+    }
+
+    /// A rule the docs state (documented or platform): the books demand a check (or a
+    /// waiver), and a documented-only run (`--skip-tag inferred`) checks it.
+    pub fn is_stated(self) -> bool {
+        matches!(self, Evidence::Documented | Evidence::Platform)
     }
 }
 
@@ -199,9 +215,9 @@ fn check_rule(r: RuleFile, group: &str) -> Result<Rule, RulesError> {
         Some("unchecked") => true,
         Some(other) => return fail(format!("unknown status `{other}` (only `unchecked`)")),
     };
-    if r.evidence != Evidence::Documented && (r.waived.is_some() || unchecked) {
+    if !r.evidence.is_stated() && (r.waived.is_some() || unchecked) {
         return fail(
-            "only documented rules are waived or marked unchecked: the books demand checks of documented rules only"
+            "only documented and platform rules are waived or marked unchecked: the books demand checks of those only"
                 .into(),
         );
     }
@@ -258,6 +274,14 @@ const PAGE_LEGEND: &[(&str, &str)] = &[
         "Microsoft Graph documentation shared by every API: learn.microsoft.com/graph/… (errors, paging, permissions-reference)",
     ),
     (
+        "odata/…",
+        "the OData Version 4.01 standard (OASIS): `odata/json-format` is OData JSON Format, `odata/protocol` is OData Protocol (Part 1), sections as numbered there",
+    ),
+    (
+        "http/…",
+        "the HTTP standards: `http/rfc9110` is HTTP Semantics (RFC 9110), sections as numbered there",
+    ),
+    (
         "metadata/beta",
         "Microsoft's published service metadata for the namespace (microsoftgraph/msgraph-metadata)",
     ),
@@ -277,41 +301,45 @@ pub fn render_markdown(c: &Catalogue) -> String {
          Paths are under `https://graph.microsoft.com/beta/directory/tenantGovernance`. Scenario steps \
          name the rules they check (`checks: [REQ-EXPIRY-14D]`), `tgconform run --coverage` reports which \
          rules a run checked with a passing assertion, and `tests/rule_books.rs` keeps the books: every \
-         documented rule is checked by a scenario that is not tagged `inferred`, waived with a reason, or \
-         listed as unchecked.\n\n",
+         documented and platform rule is checked by a scenario that is not tagged `inferred`, waived with \
+         a reason, or listed as unchecked.\n\n",
     );
     out.push_str("## Evidence\n\n");
     out.push_str(
-        "- **documented**: stated by the Graph API reference of this API (operation pages, permission \
-         tables, role lists, resource and enum pages), or by Microsoft Graph's documentation of behaviour \
-         every API shares (the error object, the meaning of each HTTP status), with no reasonable \
-         alternative answer. A scenario that checks one may run against any tenant.\n\
-         - **example**: shown only by the documented examples. Checked like documented rules, but the \
-         books do not demand a check.\n\
-         - **inferred**: a recommendation where the docs leave room, a Graph convention this API's pages \
-         do not show, or a fact only the Entra product docs state. Only steps or scenarios tagged \
-         `inferred` check these, so `--skip-tag inferred` leaves a verdict on the documented contract \
-         alone.\n\n",
+        "- **documented**: stated by this API's own reference pages (operation pages, permission \
+         tables, role lists, resource and enum pages) or the Entra docs of the feature, with no \
+         reasonable alternative answer. A scenario that checks one may run against any tenant.\n\
+         - **platform**: stated by Microsoft Graph's documentation of behaviour every API shares \
+         (errors, paging, the `request-id` headers) or by the OData and HTTP standards, each rule \
+         citing page and section. A correct Graph service follows them whatever this API's pages \
+         show, so they are checked like documented rules and run in a documented-only run.\n\
+         - **example**: shown only by the documented examples, which Graph's pages say \"might be \
+         shortened\". Checked like documented rules where the example is the only sensible \
+         reading; the books do not demand a check.\n\
+         - **inferred**: a recommendation where the docs leave room. Only steps or scenarios tagged \
+         `inferred` check these, so `--skip-tag inferred` leaves a verdict on the stated contract \
+         (documented and platform rules) alone.\n\n",
     );
-    let documented = c.count(Evidence::Documented);
-    let waived = c.rules.iter().filter(|r| r.waived.is_some()).count();
-    let unchecked = c.rules.iter().filter(|r| r.unchecked).count();
+    let stated: Vec<&Rule> = c.rules.iter().filter(|r| r.evidence.is_stated()).collect();
+    let waived = stated.iter().filter(|r| r.waived.is_some()).count();
+    let unchecked = stated.iter().filter(|r| r.unchecked).count();
     out.push_str("## Counts\n\n");
-    out.push_str("| rules | documented | example | inferred |\n|---|---|---|---|\n");
+    out.push_str("| rules | documented | platform | example | inferred |\n|---|---|---|---|---|\n");
     out.push_str(&format!(
-        "| {} | {} | {} | {} |\n\n",
+        "| {} | {} | {} | {} | {} |\n\n",
         c.rules.len(),
-        documented,
+        c.count(Evidence::Documented),
+        c.count(Evidence::Platform),
         c.count(Evidence::Example),
         c.count(Evidence::Inferred)
     ));
     out.push_str(
-        "| documented rules | checked by a scenario not tagged `inferred` | waived | unchecked (listed, to be closed) |\n|---|---|---|---|\n",
+        "| documented and platform rules | checked by a scenario not tagged `inferred` | waived | unchecked (listed, to be closed) |\n|---|---|---|---|\n",
     );
     out.push_str(&format!(
         "| {} | {} | {} | {} |\n\n",
-        documented,
-        documented - waived - unchecked,
+        stated.len(),
+        stated.len() - waived - unchecked,
         waived,
         unchecked
     ));

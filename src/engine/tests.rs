@@ -35,6 +35,7 @@ fn embedded(jobs: usize) -> Engine {
         schemas(),
         Target::Embedded(MockOptions {
             faults: Vec::new(),
+            decisions: Vec::new(),
             control: true,
         }),
     )
@@ -300,6 +301,7 @@ fn a_check_decides_before_reporters_see_the_outcome() {
         schemas(),
         Target::Embedded(MockOptions {
             faults: Vec::new(),
+            decisions: Vec::new(),
             control: true,
         }),
     )
@@ -359,6 +361,7 @@ fn a_shuffled_run_starts_scenarios_in_the_seeded_order() {
         schemas(),
         Target::Embedded(MockOptions {
             faults: Vec::new(),
+            decisions: Vec::new(),
             control: true,
         }),
     )

@@ -1,9 +1,10 @@
 //! The Graph envelope: what every exchange with the API shares, judged on every
 //! response of every step (not only where a scenario asks).
 //!
-//! Each check carries the catalogue rule it checks. Checks of inferred rules (Graph
-//! conventions these pages do not show) are switched off with the run's tag selection
-//! (`--skip-tag inferred`), like every other inferred check; the others always apply.
+//! Each check carries the catalogue rule it checks. Checks of inferred rules (opinions
+//! where the docs leave room) are switched off with the run's tag selection
+//! (`--skip-tag inferred`), like every other inferred check; the others (documented,
+//! platform: Graph-wide docs and the OData standard; example) always apply.
 //! A check only counts as done for rule coverage when the exchange gave it something
 //! to look at (an error body for the `innerError` ids, a 2xx JSON body for
 //! `@odata.context`, …).
@@ -15,12 +16,13 @@ use crate::contract::rules::Evidence;
 /// The checks, each with its rule and that rule's evidence in the catalogue (a unit
 /// test keeps the two in step).
 const CHECKS: &[(&str, Evidence)] = &[
-    (REQUEST_ID, Evidence::Inferred),
-    (CLIENT_REQUEST_ID, Evidence::Inferred),
-    (ODATA_CONTEXT, Evidence::Inferred),
+    (REQUEST_ID, Evidence::Platform),
+    (CLIENT_REQUEST_ID, Evidence::Platform),
+    (ODATA_CONTEXT, Evidence::Platform),
     (JSON_CONTENT_TYPE, Evidence::Example),
-    (INNER_ERROR_IDS, Evidence::Inferred),
+    (INNER_ERROR_IDS, Evidence::Platform),
     (UTC_TIMESTAMPS, Evidence::Documented),
+    (UTC_Z, Evidence::Inferred),
 ];
 
 const REQUEST_ID: &str = "GRAPH-REQUEST-ID";
@@ -29,6 +31,7 @@ const ODATA_CONTEXT: &str = "GRAPH-ODATA-CONTEXT";
 const JSON_CONTENT_TYPE: &str = "GRAPH-JSON-CONTENT-TYPE";
 const INNER_ERROR_IDS: &str = "GRAPH-ERROR-INNER-IDS";
 const UTC_TIMESTAMPS: &str = "GRAPH-UTC-TIMESTAMPS";
+const UTC_Z: &str = "GRAPH-UTC-Z";
 
 /// The tag that switches checks of inferred rules off.
 const INFERRED: &str = "inferred";
@@ -201,17 +204,36 @@ impl Envelope {
         let mut stamps = Vec::new();
         date_times(body, "$", &mut stamps);
         if !stamps.is_empty() {
-            let bad: Vec<String> = stamps
-                .iter()
-                .filter(|(_, v)| !is_utc(v))
-                .map(|(path, v)| format!("{path} = `{}`", crate::text::clip(v, 40)))
-                .collect();
+            let listed = |keep: fn(&str) -> bool| -> Vec<String> {
+                stamps
+                    .iter()
+                    .filter(|(_, v)| !keep(v))
+                    .map(|(path, v)| format!("{path} = `{}`", crate::text::clip(v, 40)))
+                    .collect()
+            };
+            let not_utc = listed(is_utc);
             verdict(
                 UTC_TIMESTAMPS,
-                (!bad.is_empty()).then(|| {
+                (!not_utc.is_empty()).then(|| {
                     format!(
-                        "date-times must be ISO 8601 in UTC ending in `Z`: {}",
-                        bad.join(", ")
+                        "date-times must be ISO 8601 in UTC (`Z` or `+00:00`): {}",
+                        not_utc.join(", ")
+                    )
+                }),
+            );
+            // The opinion is only about the designator: a value that is not UTC at all
+            // is the documented rule's finding, not this one's as well.
+            let not_z: Vec<String> = if not_utc.is_empty() {
+                listed(ends_in_z)
+            } else {
+                Vec::new()
+            };
+            verdict(
+                UTC_Z,
+                (!not_z.is_empty()).then(|| {
+                    format!(
+                        "date-times are UTC but not written with `Z` as the docs show: {}",
+                        not_z.join(", ")
                     )
                 }),
             );
@@ -242,9 +264,16 @@ fn date_times(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// RFC 3339 with the `Z` designator (`+00:00` is UTC too, but not what the docs show).
+/// RFC 3339 in UTC: the `Z` designator or the offset `+00:00` (both UTC; `-00:00`
+/// means "offset unknown" in RFC 3339 §4.3, so it is not UTC).
 fn is_utc(s: &str) -> bool {
-    (s.ends_with('Z') || s.ends_with('z')) && chrono::DateTime::parse_from_rfc3339(s).is_ok()
+    chrono::DateTime::parse_from_rfc3339(s).is_ok()
+        && (s.ends_with('Z') || s.ends_with('z') || s.ends_with("+00:00"))
+}
+
+/// Written with `Z`, as every documented example is.
+fn ends_in_z(s: &str) -> bool {
+    s.ends_with('Z') || s.ends_with('z')
 }
 
 #[cfg(test)]
@@ -300,7 +329,8 @@ mod tests {
                 CLIENT_REQUEST_ID,
                 JSON_CONTENT_TYPE,
                 ODATA_CONTEXT,
-                UTC_TIMESTAMPS
+                UTC_TIMESTAMPS,
+                UTC_Z
             ]
         );
     }
@@ -383,14 +413,48 @@ mod tests {
     }
 
     #[test]
-    fn skipping_inferred_leaves_only_the_documented_and_example_checks() {
+    fn plus_zero_offset_is_utc_and_only_the_z_opinion_minds() {
+        let body =
+            json!({"@odata.context": "c", "createdDateTime": "2026-01-01T00:00:00.1234567+00:00"});
+        let o = check(Envelope::default(), 200, &good_headers(), Some(&body));
+        assert_eq!(rules_of(&o), vec![UTC_Z]);
+        assert!(o.held.contains(&UTC_TIMESTAMPS), "{o:?}");
+        let documented_only = Envelope::for_skip_tags(&["inferred".to_string()]);
+        let o = check(documented_only, 200, &good_headers(), Some(&body));
+        assert!(o.violations.is_empty(), "{o:?}");
+    }
+
+    #[test]
+    fn minus_zero_offset_is_not_utc() {
+        let body = json!({"createdDateTime": "2026-01-01T00:00:00-00:00"});
+        let o = check(Envelope::default(), 200, &good_headers(), Some(&body));
+        assert!(rules_of(&o).contains(&UTC_TIMESTAMPS), "{o:?}");
+    }
+
+    #[test]
+    fn skipping_inferred_leaves_the_stated_and_example_checks() {
         let env = Envelope::for_skip_tags(&["inferred".to_string()]);
         assert_eq!(
             env.rules().collect::<Vec<_>>(),
-            vec![JSON_CONTENT_TYPE, UTC_TIMESTAMPS]
+            vec![
+                REQUEST_ID,
+                CLIENT_REQUEST_ID,
+                ODATA_CONTEXT,
+                JSON_CONTENT_TYPE,
+                INNER_ERROR_IDS,
+                UTC_TIMESTAMPS
+            ]
         );
         let o = check(env, 200, &[], Some(&json!({"value": []})));
-        assert_eq!(rules_of(&o), vec![JSON_CONTENT_TYPE]);
+        assert_eq!(
+            rules_of(&o),
+            vec![
+                REQUEST_ID,
+                CLIENT_REQUEST_ID,
+                JSON_CONTENT_TYPE,
+                ODATA_CONTEXT
+            ]
+        );
         let env = Envelope::for_skip_tags(&["mutating".to_string()]);
         assert_eq!(env.rules().count(), CHECKS.len());
     }

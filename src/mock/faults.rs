@@ -481,10 +481,6 @@ faults! {
         "a settings PATCH without canReceiveInvitations answers 200 and changes nothing",
         killed_by: ["settings-patch-needs-field"],
         breaks: ["SET-UPDATE-REQUIRES-FIELD"];
-    TimestampsPlusZeroOffset => "timestamps-plus-zero-offset",
-        "date-times end in +00:00 instead of Z (.NET's default DateTimeOffset format)",
-        killed_by: ["timestamps-utc", "related-tenant-read"],
-        breaks: ["GRAPH-UTC-TIMESTAMPS"];
     RequestTimestampsLocal => "request-timestamps-local",
         "a request's requestDateTime and expirationDateTime are local time (UTC+2) written with Z",
         killed_by: ["timestamps-utc"],

@@ -48,6 +48,7 @@
 
 mod auth;
 mod clock;
+pub mod decisions;
 mod errors;
 pub mod faults;
 mod handlers;
@@ -56,13 +57,16 @@ pub mod server;
 mod store;
 mod validate;
 
+pub use decisions::Decision;
 pub use faults::{Fault, rule_matches};
 pub use server::{MockServer, router};
 
-/// How the embedded mock behaves: which faults are on, and whether the control
-/// endpoints (`/_mock/clock`) answer.
+/// How the embedded mock behaves: which faults and decisions are on, and whether the
+/// control endpoints (`/_mock/clock`) answer.
 #[derive(Default, Clone)]
 pub struct MockOptions {
     pub faults: Vec<Fault>,
+    /// Other answers the docs allow ([`decisions`]); none by default.
+    pub decisions: Vec<Decision>,
     pub control: bool,
 }

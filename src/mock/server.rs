@@ -43,7 +43,7 @@ static ODATA_VERSION: HeaderName = HeaderName::from_static("odata-version");
 /// The mock as an axum router: every path goes to one handler that routes itself,
 /// so unknown paths and wrong methods get Graph's errors rather than axum's.
 pub fn router(opts: MockOptions) -> axum::Router {
-    let app = Arc::new(App::new(&opts.faults, opts.control));
+    let app = Arc::new(App::new(&opts));
     axum::Router::new().fallback(handle).with_state(app)
 }
 

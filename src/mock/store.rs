@@ -13,6 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{Map, Value, json};
 
 use super::clock;
+use super::decisions::{Decision, DecisionSet};
 use super::faults::{Fault, FaultSet};
 use crate::contract;
 
@@ -509,6 +510,7 @@ fn sample_template(now: DateTime<Utc>) -> Template {
 pub(crate) struct Render<'a> {
     pub store: &'a Store,
     pub faults: FaultSet,
+    pub decisions: DecisionSet,
 }
 
 impl Render<'_> {
@@ -528,7 +530,7 @@ impl Render<'_> {
         }
         let s = clock::format_time(t, !self.faults.has(Fault::DateWithoutZone));
         match s.strip_suffix('Z') {
-            Some(local) if self.faults.has(Fault::TimestampsPlusZeroOffset) => {
+            Some(local) if self.decisions.has(Decision::TimestampsPlusZeroOffset) => {
                 Value::String(format!("{local}+00:00"))
             }
             _ => Value::String(s),
@@ -655,11 +657,18 @@ impl Render<'_> {
         m.insert("version".into(), Value::String(format!("{}.0", t.version)));
         m.insert("multiTenantApplicationsToProvision".into(), t.apps.clone());
         let mut assignments = t.assignments.clone();
-        if self.faults.has(Fault::GroupDisplayNameNotFilled)
+        let no_name = self.faults.has(Fault::GroupDisplayNameNotFilled);
+        let no_group = self.decisions.has(Decision::OmitRoleAssignmentGroup);
+        if (no_name || no_group)
             && let Some(items) = assignments.as_array_mut()
         {
             for m in items.iter_mut().filter_map(Value::as_object_mut) {
-                m.remove("groupDisplayName");
+                if no_name {
+                    m.remove("groupDisplayName");
+                }
+                if no_group {
+                    m.remove("group");
+                }
             }
         }
         m.insert("delegatedAdministrationRoleAssignments".into(), assignments);
@@ -808,6 +817,7 @@ mod tests {
         let ok = Render {
             store: &s,
             faults: FaultSet::default(),
+            decisions: DecisionSet::default(),
         }
         .relationship(&r);
         assert_eq!(ok["status"], "active");
@@ -815,6 +825,7 @@ mod tests {
         let bad = Render {
             store: &s,
             faults: FaultSet::new(&[Fault::StatusPascalCase]),
+            decisions: DecisionSet::default(),
         }
         .relationship(&r);
         assert_eq!(bad["status"], "Active");

@@ -64,6 +64,7 @@ pub struct RuleCoverage {
     pub total: usize,
     pub checked: usize,
     pub documented: EvidenceCounts,
+    pub platform: EvidenceCounts,
     pub example: EvidenceCounts,
     pub inferred: EvidenceCounts,
     /// Every rule, in catalogue order.
@@ -76,6 +77,7 @@ impl RuleCoverage {
     pub fn counts(&self, e: Evidence) -> EvidenceCounts {
         match e {
             Evidence::Documented => self.documented,
+            Evidence::Platform => self.platform,
             Evidence::Example => self.example,
             Evidence::Inferred => self.inferred,
         }
@@ -124,6 +126,7 @@ pub fn rule_coverage<'a>(
         total: rules.len(),
         checked: rules.iter().filter(|r| !r.checked_by.is_empty()).count(),
         documented: get(Evidence::Documented),
+        platform: get(Evidence::Platform),
         example: get(Evidence::Example),
         inferred: get(Evidence::Inferred),
         rules,

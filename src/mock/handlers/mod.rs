@@ -24,7 +24,9 @@ use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
+use super::MockOptions;
 use super::auth;
+use super::decisions::DecisionSet;
 use super::errors::GraphError;
 use super::faults::{Fault, FaultSet};
 use super::odata::{self, Page, Query, Shape};
@@ -68,6 +70,7 @@ pub(crate) struct App {
     /// wait for each other; writes are serialised (two racing accepts: one wins).
     store: RwLock<Store>,
     pub faults: FaultSet,
+    pub decisions: DecisionSet,
     control: bool,
 }
 
@@ -125,11 +128,12 @@ fn visible<'s, T: Shared>(
 }
 
 impl App {
-    pub fn new(faults: &[Fault], control: bool) -> Self {
+    pub fn new(opts: &MockOptions) -> Self {
         App {
             store: RwLock::new(Store::default()),
-            faults: FaultSet::new(faults),
-            control,
+            faults: FaultSet::new(&opts.faults),
+            decisions: DecisionSet::new(&opts.decisions),
+            control: opts.control,
         }
     }
 
@@ -168,6 +172,7 @@ impl App {
         Render {
             store,
             faults: self.faults,
+            decisions: self.decisions,
         }
     }
 

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{App, Call, Reply, not_found};
 use crate::contract;
+use crate::mock::decisions::Decision;
 use crate::mock::errors::GraphError;
 use crate::mock::faults::{Fault, FaultSet};
 use crate::mock::odata::Shape;
@@ -101,6 +102,13 @@ impl App {
             Some(x) => role_assignments(x, f)?,
             None => json!([]),
         };
+        let empty = |x: &Value| x.as_array().is_some_and(|a| a.is_empty());
+        if self.decisions.has(Decision::RefuseEmptyTemplate) && empty(&apps) && empty(&assignments)
+        {
+            return Err(GraphError::bad_request(
+                "A governance policy template needs at least one application or role assignment.",
+            ));
+        }
         // Documented as "Not implemented": type-checked, then ignored.
         if let Some(x) = body
             .get("governedTenantCanTerminate")

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 
 use super::{App, Reply, no_route, not_found};
 use crate::contract;
+use crate::mock::decisions::Decision;
 use crate::mock::errors::GraphError;
 use crate::mock::faults::Fault;
 use crate::mock::store::{RelationshipStatus, Shared};
@@ -67,6 +68,13 @@ impl App {
             {
                 Err(GraphError::not_found(format!(
                     "No resource was found that matches {method} on this path."
+                )))
+            }
+            _ if self.decisions.has(Decision::UndocumentedMethod403)
+                && !contract::allowed_methods(segments).is_empty() =>
+            {
+                Err(GraphError::forbidden(format!(
+                    "{method} is not allowed on this resource."
                 )))
             }
             _ => Err(no_route(method, segments)),
