@@ -3012,6 +3012,11 @@ mod probes {
             .is_some()
             .to_string()
     }
+    pub async fn inner_error_ids(api: &Api) -> Obs {
+        let r = api.send(None, "GET", &p("/settings"), Body::None).await;
+        let header = r.header("request-id").unwrap_or("").to_string();
+        (r.str("/error/innerError/request-id") == header).to_string()
+    }
     pub async fn content_type(api: &Api) -> Obs {
         let r = api.get(&admin(&tenant("T")), &p("/settings")).await;
         r.header("content-type")
@@ -3530,6 +3535,7 @@ fault_tests! {
     fault_no_request_id_header: NoRequestIdHeader => request_id_header;
     fault_client_request_id_not_echoed: ClientRequestIdNotEchoed => client_request_id;
     fault_error_without_inner_error: ErrorWithoutInnerError => inner_error;
+    fault_inner_error_ids_differ: InnerErrorIdsDiffer => inner_error_ids;
     fault_content_type_text_plain: ContentTypeTextPlain => content_type;
     fault_date_without_zone: DateWithoutZone => date_zone;
     fault_wrong_tenant_name: WrongTenantName => tenant_name;

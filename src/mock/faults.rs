@@ -380,6 +380,10 @@ faults! {
         "the client-request-id header is not echoed (a new one is returned)",
         killed_by: ["graph-envelope"],
         breaks: ["GRAPH-CLIENT-REQUEST-ID"];
+    InnerErrorIdsDiffer => "inner-error-ids-differ",
+        "an error body's innerError.request-id is not the request-id header of the response",
+        killed_by: ["unknown-ids"],
+        breaks: ["GRAPH-ERROR-INNER-IDS"];
     ErrorWithoutInnerError => "error-without-inner-error",
         "error bodies have no innerError (date, request-id, client-request-id)",
         killed_by: ["graph-envelope"],

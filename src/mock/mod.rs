@@ -14,13 +14,13 @@
 //! | Topic | The mock's choice | Why / source |
 //! |---|---|---|
 //! | Base path | only `/beta`; other prefixes 404, unknown segments under `/beta` 400 "Resource not found for the segment" | Graph's answer to unknown segments |
-//! | Wrong method on a known path | 405 `MethodNotAllowed` with `Allow` | `GRAPH-UNDOCUMENTED-METHOD` (405 or 400) |
+//! | Wrong method on a known path | 405 `MethodNotAllowed` with `Allow` (decision `undocumented-method-403`: 403) | `GRAPH-UNDOCUMENTED-METHOD` (405, 400, 403 or 501) |
 //! | Check order | 401 → route (400/405) → 403 permission → 400 query → 400/415 body → 404 → 403 wrong party → 409 state | authentication first, as Graph does; body errors before existence |
 //! | `@odata.context` | on every 2xx JSON body: `{origin}/beta/$metadata#directory/tenantGovernance/<set>[/$entity]`; `(<props>)` after the set with `$select` | `GRAPH-ODATA-CONTEXT` |
 //! | `@odata.type` | `#microsoft.graph.tenantGovernanceServices.<type>` on every entity and on refreshStatus | `GRAPH-ODATA-TYPE-NAMESPACE`, `GRAPH-ODATA-TYPE-PRESENT` |
 //! | Headers | `request-id` (new GUID), `client-request-id` (echoed, else = request-id), `Date`, `Cache-Control: no-cache`, `OData-Version: 4.0`, JSON `Content-Type` with Graph's OData parameters, `Location` on 201 | `GRAPH-REQUEST-ID`, `GRAPH-CLIENT-REQUEST-ID`, `GRAPH-JSON-CONTENT-TYPE`; Graph conventions |
 //! | Errors | `{"error":{"code","message","innerError":{"date" (no zone, no fraction),"request-id","client-request-id"}}}`; codes: `InvalidAuthenticationToken` 401, `Authorization_RequestDenied` 403 permission, `Forbidden` 403 wrong party/precondition, `Request_ResourceNotFound` 404, `BadRequest` 400 body, `Request_UnsupportedQuery` 400 query, `Conflict` 409, `UnsupportedMediaType` 415 | `GRAPH-ERROR-BODY`, `GRAPH-ERROR-INNER`, `GRAPH-ERROR-INNER-IDS` (codes usual, not guaranteed) |
-//! | Timestamps | UTC, seven fractional digits, `Z` (`2026-01-01T18:25:09.4212828Z`) | `GRAPH-UTC-TIMESTAMPS`, `GRAPH-TIMESTAMP-PRECISION` |
+//! | Timestamps | UTC, seven fractional digits, `Z` (`2026-01-01T18:25:09.4212828Z`; decision `timestamps-plus-zero-offset`: `+00:00`) | `GRAPH-UTC-TIMESTAMPS`, `GRAPH-UTC-Z`, `GRAPH-TIMESTAMP-PRECISION` |
 //! | Tenants | created on first authenticated call; name = latest `tenant_name` claim, else `Tenant <first 8 of tid>`; ids compared in lower case | issue 4 |
 //! | Seeded templates | every tenant starts with `default` (empty arrays, version "1.0") and one configured sample template (the documented create example) | `TPL-DEFAULT-GET`, `TPL-DEFAULT-LISTED`; the suite's `policy-template` fixture needs a configured template, as a set-up real tenant has |
 //! | Template `version` | "1.0" on create, "2.0", "3.0" … after each successful PATCH (also of `default`) | `TPL-CREATE-VERSION`, `TPL-UPDATE-VERSION`, `TYPE-TEMPLATE-VERSION-STRING` (the lexical form after an update is undocumented) |

@@ -117,9 +117,15 @@ fn respond(
     let (status, body, location, allow) = match result {
         Ok(r) => (r.status, r.body, r.location, None),
         Err(e) => {
+            // A gateway that logs its own id in the body, not the one on the wire.
+            let body_request_id = if f.has(Fault::InnerErrorIdsDiffer) {
+                uuid::Uuid::new_v4().to_string()
+            } else {
+                request_id.to_string()
+            };
             let body = e.body(
                 &clock::format_inner_date(now),
-                request_id,
+                &body_request_id,
                 &client_request_id,
                 !f.has(Fault::ErrorWithoutInnerError),
             );
