@@ -11,8 +11,9 @@ mod common;
 use serde_json::Value;
 use tgconform::mock::Decision;
 
-/// `tgconform run --decision NAME [extra…] --json FILE`: (exit code, JSON report).
-fn run_with(decision: Decision, extra: &[&str]) -> (i32, Value) {
+/// `tgconform run --decision NAME [extra…] --json FILE`: (exit code, JSON report,
+/// stderr).
+fn run_with(decision: Decision, extra: &[&str]) -> (i32, Value, String) {
     let dir = common::scratch_dir(&format!("decision-{}-{}", decision.name(), extra.len()));
     let report = dir.join("report.json");
     let out = common::tgconform_command()
@@ -24,7 +25,8 @@ fn run_with(decision: Decision, extra: &[&str]) -> (i32, Value) {
         .expect("run tgconform");
     let text = std::fs::read_to_string(&report).unwrap_or_default();
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), json)
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap_or(-1), json, stderr)
 }
 
 /// Every failed step of a report: (scenario, checks, envelope rules that failed).
@@ -63,11 +65,11 @@ fn failed_steps(report: &Value) -> Vec<(String, Vec<String>, Vec<String>)> {
 #[test]
 fn a_documented_only_run_passes_with_each_decision() {
     for d in Decision::ALL {
-        let (code, report) = run_with(*d, &["--skip-tag", "inferred"]);
+        let (code, report, err) = run_with(*d, &["--skip-tag", "inferred"]);
         let failed = failed_steps(&report);
         assert!(
             code == 0 && failed.is_empty(),
-            "{}: exit {code}; failed steps: {failed:?}",
+            "{}: exit {code}; failed steps: {failed:?}\n{err}",
             d.name()
         );
         assert!(
@@ -82,17 +84,17 @@ fn a_documented_only_run_passes_with_each_decision() {
 #[test]
 fn the_full_run_fails_only_where_an_opinion_the_decision_departs_from_is_checked() {
     for d in Decision::ALL {
-        let (code, report) = run_with(*d, &[]);
+        let (code, report, err) = run_with(*d, &[]);
         let failed = failed_steps(&report);
         if d.departs_from().is_empty() {
             assert!(
                 code == 0 && failed.is_empty(),
-                "{}: no opinion prefers the default, yet {failed:?}",
+                "{}: no opinion prefers the default, yet {failed:?}\n{err}",
                 d.name()
             );
             continue;
         }
-        assert_eq!(code, 1, "{}: the full run should notice", d.name());
+        assert_eq!(code, 1, "{}: the full run should notice\n{err}", d.name());
         for (scenario, checks, envelope) in &failed {
             let about_opinion = checks
                 .iter()

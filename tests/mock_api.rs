@@ -2689,6 +2689,19 @@ mod probes {
         let (x, _, _, req) = pending(api).await;
         decide(api, &x.dt, &req, "accepted").await.str("/status")
     }
+    /// The request's date-times before and after a rejection.
+    pub async fn decided_request_times(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        let path = p(&format!("/governanceRequests/{req}"));
+        let before = api.get(&x.gt, &path).await;
+        let after = decide(api, &x.dt, &req, "rejected").await;
+        let same = |k: &str| before.str(k) == after.str(k);
+        format!(
+            "{} {}",
+            same("/requestDateTime"),
+            same("/expirationDateTime")
+        )
+    }
     pub async fn reject_relationships(api: &Api) -> Obs {
         let (x, _, _, req) = pending(api).await;
         decide(api, &x.dt, &req, "rejected").await;
@@ -3576,6 +3589,8 @@ fault_tests! {
     fault_body_read_only_properties_ignored: BodyReadOnlyPropertiesIgnored => read_only_in_request_body;
     fault_empty_settings_patch_ignored: EmptySettingsPatchIgnored => empty_settings_patch;
     fault_request_timestamps_local: RequestTimestampsLocal => request_time;
+    fault_decision_moves_request_time: DecisionMovesRequestTime => decided_request_times;
+    fault_decision_extends_expiry: DecisionExtendsExpiry => decided_request_times;
     fault_relationship_created_at_request_time: RelationshipCreatedAtRequestTime => relationship_created;
     fault_group_display_name_not_filled: GroupDisplayNameNotFilled => group_display_name;
     fault_group_display_name_from_client: GroupDisplayNameFromClient => forged_group_display_name;

@@ -391,6 +391,9 @@ pub(crate) fn run(
             };
             reporters.push(SnapshotReporter::new(snapshots.clone(), stale, note));
         }
+        None if decided_without_snapshot_choice(&args) => errln!(
+            "snapshots not compared: they record the mock's default answers, and --decision changes them (--snapshot-dir DIR keeps a decided mock's apart)"
+        ),
         None => errln!(
             "snapshots not compared: the built-in scenarios run here, and this folder has no snapshots/ (--snapshot-dir DIR or --snapshots MODE compares them)"
         ),
@@ -454,13 +457,7 @@ fn snapshot_check(
     {
         return Ok(None);
     }
-    // The stored snapshots record the mock's default answers; a decision gives other
-    // answers the docs allow, so a difference would be no finding at all.
-    if !args.decisions.is_empty() && args.snapshot_dir.is_none() && args.snapshots.is_none() {
-        errln!(
-            "note: snapshots are not checked with --decision: {} records the mock's default answers",
-            dir.display()
-        );
+    if decided_without_snapshot_choice(args) {
         return Ok(None);
     }
     let workspace = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
@@ -475,6 +472,12 @@ fn snapshot_check(
         },
         tokens.clone(),
     )))
+}
+
+/// A run with `--decision` and no snapshot option of its own: the stored snapshots record
+/// the mock's default answers, so a difference would be no finding at all.
+fn decided_without_snapshot_choice(args: &RunArgs) -> bool {
+    !args.decisions.is_empty() && args.snapshot_dir.is_none() && args.snapshots.is_none()
 }
 
 /// Runs with more planned scenarios than this read each file again when it runs.

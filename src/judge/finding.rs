@@ -351,6 +351,7 @@ impl fmt::Display for Problem {
                     InstantCmp::Same => "the same instant as",
                     InstantCmp::After => "later than",
                     InstantCmp::Before => "earlier than",
+                    InstantCmp::NotBefore => "the same instant as or later than",
                 },
                 show(other),
                 show(actual),

@@ -224,6 +224,7 @@ fn check_value(
                 InstantCmp::Same => at == other_at,
                 InstantCmp::After => at > other_at,
                 InstantCmp::Before => at < other_at,
+                InstantCmp::NotBefore => at >= other_at,
             };
             fail(
                 holds,
@@ -392,6 +393,20 @@ pub(crate) mod tests {
         let f = fails("$.a", json!({"after": "$.b"}), body);
         assert_eq!(f.len(), 1);
         assert!(f[0].contains("expected later than"), "{f:?}");
+    }
+
+    #[test]
+    fn not_before_holds_for_the_same_instant_and_later_only() {
+        let body = json!({
+            "a": "2026-01-01T18:25:09.4212828Z",
+            "b": "2026-01-01T18:25:09.42128280+00:00",
+            "c": "2026-01-01T18:25:09.4212829Z"
+        });
+        assert!(fails("$.b", json!({"notBefore": "$.a"}), body.clone()).is_empty());
+        assert!(fails("$.c", json!({"notBefore": "$.a"}), body.clone()).is_empty());
+        let f = fails("$.a", json!({"notBefore": "$.c"}), body);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].contains("the same instant as or later than"), "{f:?}");
     }
 
     #[test]

@@ -485,6 +485,14 @@ faults! {
         "a settings PATCH without canReceiveInvitations answers 200 and changes nothing",
         killed_by: ["settings-patch-needs-field"],
         breaks: ["SET-UPDATE-REQUIRES-FIELD"];
+    DecisionMovesRequestTime => "decision-moves-request-time",
+        "accepting or rejecting a request sets its requestDateTime to the time of the decision",
+        killed_by: ["request-decision-keeps-properties"],
+        breaks: ["REQ-REQUEST-DATETIME-FIXED"];
+    DecisionExtendsExpiry => "decision-extends-expiry",
+        "accepting or rejecting a request moves its expirationDateTime to 14 days after the decision",
+        killed_by: ["request-decision-keeps-properties"],
+        breaks: ["REQ-UPDATE-KEEPS-PROPERTIES"];
     RequestTimestampsLocal => "request-timestamps-local",
         "a request's requestDateTime and expirationDateTime are local time (UTC+2) written with Z",
         killed_by: ["timestamps-utc"],

@@ -424,6 +424,10 @@ fn matcher_key(k: &str) -> Option<Value> {
             "A date-time strictly earlier than this one (a JSONPath or a date-time).",
             string(),
         ),
+        "notBefore" => d(
+            "A date-time at the same instant as this one or later (a JSONPath or a date-time).",
+            string(),
+        ),
         _ => None,
     }
 }

@@ -112,6 +112,8 @@ pub enum InstantCmp {
     After,
     /// `before`: strictly earlier.
     Before,
+    /// `notBefore`: the same instant or later (a value that may stay or move forward).
+    NotBefore,
 }
 
 impl InstantCmp {
@@ -120,6 +122,7 @@ impl InstantCmp {
             InstantCmp::Same => "sameInstant",
             InstantCmp::After => "after",
             InstantCmp::Before => "before",
+            InstantCmp::NotBefore => "notBefore",
         }
     }
 }
@@ -158,6 +161,7 @@ pub(crate) const MATCHER_KEYS: &[&str] = &[
     "sameInstant",
     "after",
     "before",
+    "notBefore",
 ];
 
 /// Default tolerance of `offsetFrom`: documented examples differ by sub-second
@@ -367,10 +371,11 @@ fn parse_one(
                 ));
             }
         }
-        "sameInstant" | "after" | "before" => MatcherKind::Instant {
+        "sameInstant" | "after" | "before" | "notBefore" => MatcherKind::Instant {
             cmp: match key {
                 "sameInstant" => InstantCmp::Same,
                 "after" => InstantCmp::After,
+                "notBefore" => InstantCmp::NotBefore,
                 _ => InstantCmp::Before,
             },
             other: date_operand(key, val)?,
@@ -617,6 +622,10 @@ mod tests {
             vec!["Instant"]
         );
         assert_eq!(kinds(json!({"after": "{{ createdAt }}"})), vec!["Instant"]);
+        assert_eq!(
+            kinds(json!({"notBefore": "$.createdDateTime"})),
+            vec!["Instant"]
+        );
         assert_eq!(
             kinds(json!({"before": "2030-01-01T00:00:00Z"})),
             vec!["Instant"]

@@ -324,6 +324,12 @@ impl App {
         };
         if let Some(r) = store.requests.get_mut(call.id) {
             r.status = target;
+            if f.has(Fault::DecisionMovesRequestTime) {
+                r.requested = now;
+            }
+            if f.has(Fault::DecisionExtendsExpiry) {
+                r.expires = now + request_lifetime(f);
+            }
         }
         let establishes =
             target == RequestStatus::Accepted || f.has(Fault::RejectCreatesRelationship);
