@@ -2470,6 +2470,15 @@ mod probes {
     pub async fn malformed_token(api: &Api) -> Obs {
         obs_status(api.get("not-a-jwt", &p("/governanceRequests")).await).await
     }
+    pub async fn expired_token(api: &Api) -> Obs {
+        let tok = mint_mock_token(&json!({
+            "tid": tenant("T").tid,
+            "scp": all_read(),
+            "wids": [roles::TENANT_GOVERNANCE_ADMINISTRATOR],
+            "exp": 1_767_225_600,
+        }));
+        obs_status(api.get(&tok, &p("/settings")).await).await
+    }
     pub async fn no_scope(api: &Api) -> Obs {
         write_settings_with_scope(api, "User.Read").await
     }
@@ -2506,6 +2515,10 @@ mod probes {
     pub async fn governing_accepts(api: &Api) -> Obs {
         let (x, _, _, req) = pending(api).await;
         obs_status(decide(api, &x.gt, &req, "accepted").await).await
+    }
+    pub async fn governing_rejects(api: &Api) -> Obs {
+        let (x, _, _, req) = pending(api).await;
+        obs_status(decide(api, &x.gt, &req, "rejected").await).await
     }
     pub async fn accept_twice(api: &Api) -> Obs {
         let (x, _, req, _) = active(api).await;
@@ -2934,6 +2947,22 @@ mod probes {
     }
     pub async fn related_before_enable(api: &Api) -> Obs {
         obs_status(api.get(&admin(&tenant("T")), &p("/relatedTenants")).await).await
+    }
+    /// Reading a related tenant by id and refresh, before the feature is enabled.
+    pub async fn related_by_id_before_enable(api: &Api) -> Obs {
+        let (x, _, _, _) = pending(api).await;
+        let by_id = api
+            .get(&x.gt, &p(&format!("/relatedTenants/{}", x.d.tid)))
+            .await;
+        let refresh = api
+            .send(
+                Some(&x.gt),
+                "POST",
+                &p("/relatedTenants/refresh"),
+                Body::None,
+            )
+            .await;
+        format!("{} {}", by_id.status, refresh.status)
     }
     pub async fn enable_twice(api: &Api) -> Obs {
         let tok = admin(&tenant("T"));
@@ -3493,6 +3522,7 @@ decision_tests! {
 fault_tests! {
     fault_no_401_without_token: NoUnauthorizedWithoutToken => no_token;
     fault_malformed_token_accepted: MalformedTokenAccepted => malformed_token;
+    fault_expired_token_accepted: ExpiredTokenAccepted => expired_token;
     fault_missing_scope_allowed: MissingScopeAllowed => no_scope;
     fault_missing_role_allowed: MissingRoleAllowed => no_role;
     fault_relationship_admin_can_decide_requests: RelationshipAdminCanDecide => rel_admin_decides;
@@ -3504,6 +3534,7 @@ fault_tests! {
     fault_app_only_can_write: AppOnlyCanWrite => app_writes;
     fault_app_only_cannot_read: AppOnlyCannotRead => app_reads;
     fault_governing_can_accept: GoverningCanAccept => governing_accepts;
+    fault_governing_can_reject: GoverningCanReject => governing_rejects;
     fault_accept_twice_allowed: AcceptTwiceAllowed => accept_twice;
     fault_reject_after_accept_allowed: RejectAfterAcceptAllowed => reject_after_accept;
     fault_expired_request_acceptable: ExpiredRequestAcceptable => accept_expired;
@@ -3539,6 +3570,7 @@ fault_tests! {
     fault_read_only_property_written: ReadOnlyPropertyWritten => read_only_setting;
     fault_settings_not_saved: SettingsNotSaved => settings_saved;
     fault_related_tenants_work_before_enable: RelatedTenantsWorkBeforeEnable => related_before_enable;
+    fault_related_tenant_by_id_and_refresh_ungated: RelatedTenantByIdAndRefreshUngated => related_by_id_before_enable;
     fault_enable_related_tenants_not_idempotent: EnableRelatedTenantsNotIdempotent => enable_twice;
     fault_patch_returns_204: PatchReturns204 => patch_status;
     fault_create_returns_200: CreateReturns200 => create_status;

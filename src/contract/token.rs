@@ -10,6 +10,7 @@
 //! | `roles` | string[] | application permissions; present (and `scp` absent) on app-only tokens |
 //! | `wids` | string[] | directory role *template* ids of the signed-in user |
 //! | `tenant_name` | string | display name of the tenant (optional) |
+//! | `exp` | number | expiry in seconds since the Unix epoch (optional); a mock refuses an expired token with 401 |
 //!
 //! These are the claim names Entra uses in real access tokens, so a mock that reads
 //! them reads what a real service would. Nothing here is a secret: mock tokens prove
@@ -33,6 +34,9 @@ pub struct MockClaims {
     pub wids: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
+    /// Expiry, seconds since the Unix epoch (Entra's `exp`); none: never expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
 }
 
 impl MockClaims {

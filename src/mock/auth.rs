@@ -48,14 +48,14 @@ pub(crate) fn authenticate(
         return Err(missing());
     }
     if let Some(hit) = cached(token) {
-        return Ok(hit);
+        return unexpired(hit, faults);
     }
     match contract::decode_mock_token(token) {
         Ok(mut claims) => {
             claims.tid = claims.tid.trim().to_ascii_lowercase();
             let claims = Arc::new(claims);
             remember(token, &claims);
-            Ok(claims)
+            unexpired(claims, faults)
         }
         Err(_) if faults.has(Fault::MalformedTokenAccepted) => Ok(Arc::new(MockClaims {
             tid: token
@@ -67,10 +67,27 @@ pub(crate) fn authenticate(
             roles: None,
             wids: vec![contract::roles::TENANT_GOVERNANCE_ADMINISTRATOR.to_string()],
             tenant_name: None,
+            exp: None,
         })),
         Err(e) => Err(GraphError::unauthenticated(format!(
             "IDX14100: JWT is not well formed: {e}."
         ))),
+    }
+}
+
+/// A token past its `exp` is refused as Entra-issued tokens are (401), unless the fault
+/// `expired-token-accepted` is on. Real time: the mock clock moves lifecycles, not tokens.
+fn unexpired(claims: Arc<MockClaims>, faults: FaultSet) -> Result<Arc<MockClaims>, GraphError> {
+    match claims.exp {
+        Some(exp)
+            if exp <= chrono::Utc::now().timestamp()
+                && !faults.has(Fault::ExpiredTokenAccepted) =>
+        {
+            Err(GraphError::unauthenticated(
+                "Lifetime validation failed, the token is expired.",
+            ))
+        }
+        _ => Ok(claims),
     }
 }
 

@@ -87,6 +87,10 @@ faults! {
         "a bearer value that is not a JWT is accepted as an administrator's token",
         killed_by: ["authentication-required"],
         breaks: ["GRAPH-AUTH-INVALID"];
+    ExpiredTokenAccepted => "expired-token-accepted",
+        "a token past its exp claim is accepted",
+        killed_by: ["authentication-required"],
+        breaks: ["GRAPH-AUTH-INVALID"];
     MissingScopeAllowed => "missing-scope-allowed",
         "the delegated permission scope (scp) is not checked",
         killed_by: ["permissions-settings", "permissions-invitations", "permissions-policy-templates", "permissions-requests", "permissions-relationships", "permissions-related-tenants"],
@@ -134,6 +138,10 @@ faults! {
     // Request lifecycle.
     GoverningCanAccept => "governing-can-accept",
         "the governing tenant may accept or reject its own request",
+        killed_by: ["governing-cannot-accept-own-request"],
+        breaks: ["REQ-UPDATE-GOVERNED-ONLY"];
+    GoverningCanReject => "governing-can-reject",
+        "the governing tenant may reject (withdraw) its own request, though not accept it",
         killed_by: ["governing-cannot-accept-own-request"],
         breaks: ["REQ-UPDATE-GOVERNED-ONLY"];
     AcceptTwiceAllowed => "accept-twice-allowed",
@@ -322,6 +330,10 @@ faults! {
         "PATCH settings answers the new value but does not store it",
         killed_by: ["settings-round-trip"],
         breaks: ["SET-UPDATE-VISIBLE"];
+    RelatedTenantByIdAndRefreshUngated => "related-tenant-by-id-and-refresh-ungated",
+        "reading a related tenant by id and refresh work before enableRelatedTenants (only the list and refreshStatus check the switch)",
+        killed_by: ["related-tenants-before-enable"],
+        breaks: ["RT-BEFORE-ENABLE-REFUSED"];
     RelatedTenantsWorkBeforeEnable => "related-tenants-work-before-enable",
         "the related tenant APIs work before enableRelatedTenants",
         killed_by: ["related-tenants-before-enable"],

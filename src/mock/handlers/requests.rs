@@ -280,6 +280,10 @@ impl App {
         )?;
         let may_decide = r.governed == call.tid
             || f.has(Fault::GoverningCanAccept)
+            // A sender that may withdraw its request by rejecting it.
+            || (f.has(Fault::GoverningCanReject)
+                && r.governing == call.tid
+                && target == RequestStatus::Rejected)
             || (outsider && !r.is_party(call.tid));
         if !may_decide {
             return Err(GraphError::forbidden(
