@@ -3450,6 +3450,40 @@ mod probes {
             .await;
         (c.str("/createdDateTime") == u.str("/createdDateTime")).to_string()
     }
+    /// Whole days between a template's creation and its lastModifiedDateTime after an
+    /// update two days later.
+    pub async fn template_modified_at_update(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let c = api
+            .post(&tok, &p("/governancePolicyTemplates"), template_body("m"))
+            .await;
+        advance(api, Some(&tok), "P2D").await;
+        let u = api
+            .patch(
+                &tok,
+                &p(&format!("/governancePolicyTemplates/{}", c.str("/id"))),
+                json!({"displayName": "m2"}),
+            )
+            .await;
+        let at = |r: &Resp, k: &str| chrono::DateTime::parse_from_rfc3339(&r.str(k)).ok();
+        format!(
+            "{:?}",
+            at(&u, "/lastModifiedDateTime")
+                .zip(at(&c, "/createdDateTime"))
+                .map(|(m, c)| (m - c).num_days())
+        )
+    }
+    /// Whether a termination request a day later leaves creationDateTime alone.
+    pub async fn relationship_creation_kept(api: &Api) -> Obs {
+        let (x, _, _, rel) = active(api).await;
+        let before = api
+            .get(&x.gt, &p(&format!("/governanceRelationships/{rel}")))
+            .await;
+        advance(api, Some(&x.gt), "P1D").await;
+        let after =
+            set_relationship(api, &x.gt, &rel, "terminationRequestedByGoverningTenant").await;
+        (before.str("/creationDateTime") == after.str("/creationDateTime")).to_string()
+    }
     pub async fn governing_lists_relationship(api: &Api) -> Obs {
         let (x, _, _, _) = active(api).await;
         relationships(api, &x.gt).await.len().to_string()
@@ -3623,6 +3657,8 @@ fault_tests! {
     fault_request_timestamps_local: RequestTimestampsLocal => request_time;
     fault_decision_moves_request_time: DecisionMovesRequestTime => decided_request_times;
     fault_decision_extends_expiry: DecisionExtendsExpiry => decided_request_times;
+    fault_template_last_modified_ticks: TemplateLastModifiedTicks => template_modified_at_update;
+    fault_termination_moves_creation_time: TerminationMovesCreationTime => relationship_creation_kept;
     fault_relationship_created_at_request_time: RelationshipCreatedAtRequestTime => relationship_created;
     fault_group_display_name_not_filled: GroupDisplayNameNotFilled => group_display_name;
     fault_group_display_name_from_client: GroupDisplayNameFromClient => forged_group_display_name;

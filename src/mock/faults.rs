@@ -509,6 +509,14 @@ faults! {
         "a request's requestDateTime and expirationDateTime are local time (UTC+2) written with Z",
         killed_by: ["timestamps-utc"],
         breaks: ["REQ-CREATE-REQUEST-DATETIME"];
+    TemplateLastModifiedTicks => "template-last-modified-ticks",
+        "a template PATCH moves lastModifiedDateTime 100 ns past its old value instead of to the time of the update",
+        killed_by: ["timestamps-keep-their-meaning"],
+        breaks: ["TPL-LAST-MODIFIED-IS-UPDATE-TIME"];
+    TerminationMovesCreationTime => "termination-moves-creation-time",
+        "a termination request or a termination sets the relationship's creationDateTime to the time of the change",
+        killed_by: ["timestamps-keep-their-meaning"],
+        breaks: ["REL-CREATION-DATETIME-FIXED"];
     RelationshipCreatedAtRequestTime => "relationship-created-at-request-time",
         "a relationship's creationDateTime is its request's requestDateTime instead of the acceptance time",
         killed_by: ["relationship-created-at-acceptance"],

@@ -197,8 +197,15 @@ impl App {
                 target.as_str()
             )));
         }
+        let now = match store.relationships.get(call.id) {
+            Some(r) => store.now_for(&[&r.governing, &r.governed]),
+            None => store.now_for(&[call.tid]),
+        };
         if let Some(r) = store.relationships.get_mut(call.id) {
             r.status = target;
+            if f.has(Fault::TerminationMovesCreationTime) {
+                r.created = now;
+            }
         }
         let m = match store.relationships.get(call.id) {
             Some(r) => self.render(store).relationship(r),

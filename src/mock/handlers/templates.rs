@@ -213,7 +213,11 @@ impl App {
             t.version = t.version.saturating_add(1);
         }
         // lastModifiedDateTime always moves forward, even within one clock tick.
-        t.modified = now.max(t.modified + Duration::nanoseconds(100));
+        t.modified = if f.has(Fault::TemplateLastModifiedTicks) {
+            t.modified + Duration::nanoseconds(100)
+        } else {
+            now.max(t.modified + Duration::nanoseconds(100))
+        };
         if f.has(Fault::TemplatePatchResetsCreated) {
             t.created = t.modified;
         }
