@@ -3176,6 +3176,19 @@ mod probes {
         let desc = template_ids(api, &tok, "$orderby=id%20desc").await;
         (asc == desc).to_string()
     }
+    /// The governed tenant's requests by requestDateTime, ascending and descending.
+    pub async fn request_orderby(api: &Api) -> Obs {
+        let (x, _, _, _) = pending(api).await;
+        let ids = |r: Resp| -> Vec<String> {
+            r.json["value"]
+                .as_array()
+                .map(|l| l.iter().map(|i| i["id"].to_string()).collect())
+                .unwrap_or_default()
+        };
+        let all = ids(api.get(&x.dt, &p("/governanceRequests")).await);
+        let skipped = ids(api.get(&x.dt, &p("/governanceRequests?$skip=1")).await);
+        format!("{} {}", all.len(), skipped.len())
+    }
     pub async fn invitations_default(api: &Api) -> Obs {
         api.get(&admin(&tenant("T")), &p("/settings")).await.json["canReceiveInvitations"]
             .to_string()
@@ -3626,6 +3639,7 @@ fault_tests! {
     fault_datetime_filter_inclusive: DateTimeFilterInclusive => datetime_filter_bounds;
     fault_skip_ignored: SkipIgnored => skip;
     fault_orderby_ignored: OrderbyIgnored => orderby;
+    fault_orderby_skip_only_on_templates: OrderbySkipOnlyOnTemplates => request_orderby;
     fault_date_in_local_time: DateInLocalTime => date_local_time;
     fault_invitations_on_by_default: InvitationsOnByDefault => invitations_default;
     fault_outsider_can_decide_requests: OutsiderCanDecideRequests => outsider_decides;

@@ -447,6 +447,10 @@ faults! {
         "$skip is accepted but no item is left out",
         killed_by: ["odata-templates"],
         breaks: ["ODATA-SKIP"];
+    OrderbySkipOnlyOnTemplates => "orderby-skip-only-on-templates",
+        "$orderby and $skip are ignored on the request, invitation and relationship lists (honoured on templates only)",
+        killed_by: ["odata-requests", "odata-invitations", "odata-relationships"],
+        breaks: ["ODATA-ORDERBY", "ODATA-SKIP"];
     OrderbyIgnored => "orderby-ignored",
         "$orderby is accepted but the list keeps its stored order",
         killed_by: ["odata-templates"],

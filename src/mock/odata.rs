@@ -432,8 +432,12 @@ pub(crate) fn collection(mut items: Vec<Map<String, Value>>, page: &Page<'_>) ->
         let clauses: Vec<Clause> = clauses.iter().map(|c| faulty(c, page.faults)).collect();
         items.retain(|item| clauses.iter().all(|c| matches(item, c)));
     }
+    // A service that wired the sort and the skip into its template list only.
+    let only_templates =
+        |f: Fault| page.faults.has(f) && page.shape.collection != "governancePolicyTemplates";
     if let Some((_, keys)) = &q.orderby
         && !page.faults.has(Fault::OrderbyIgnored)
+        && !only_templates(Fault::OrderbySkipOnlyOnTemplates)
     {
         items.sort_by(|a, b| {
             for (k, desc) in keys {
@@ -450,7 +454,9 @@ pub(crate) fn collection(mut items: Vec<Map<String, Value>>, page: &Page<'_>) ->
         Some(t) if !page.faults.has(Fault::TopIgnored) => t,
         _ => DEFAULT_PAGE_SIZE,
     };
-    let skip = if page.faults.has(Fault::SkipIgnored) {
+    let skip = if page.faults.has(Fault::SkipIgnored)
+        || only_templates(Fault::OrderbySkipOnlyOnTemplates)
+    {
         0
     } else {
         q.skip
