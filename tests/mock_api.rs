@@ -3605,6 +3605,7 @@ fault_tests! {
     fault_lists_ignore_party: ListsIgnoreParty => outsider_lists_requests;
     fault_unknown_id_is_400: UnknownIdIs400 => unknown_id;
     fault_template_version_not_bumped: TemplateVersionNotBumped => template_version;
+    fault_template_version_minor_bump: TemplateVersionMinorBump => template_version;
     fault_default_template_deletable: DefaultTemplateDeletable => delete_default;
     fault_in_use_template_deletable: InUseTemplateDeletable => delete_in_use;
     fault_template_delete_not_applied: TemplateDeleteNotApplied => delete_then_get;

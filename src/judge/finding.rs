@@ -151,6 +151,11 @@ pub enum Problem {
         expected: Value,
         actual: Value,
     },
+    /// `oneMoreThan`: the value read as a number is not `base` + 1.
+    OneMoreThan {
+        base: Value,
+        actual: Value,
+    },
     /// A date-time was expected (`offsetFrom` matchers).
     NotDateTime {
         actual: Value,
@@ -325,6 +330,14 @@ impl fmt::Display for Problem {
             Problem::Contains { expected, actual } => {
                 write!(f, "expected {} to contain {}", show(actual), show(expected))
             }
+            Problem::OneMoreThan { base, actual } => {
+                write!(
+                    f,
+                    "expected one more than {}, got {}",
+                    show(base),
+                    show(actual)
+                )
+            }
             Problem::NotDateTime { actual } => {
                 write!(f, "expected an RFC 3339 date-time, got {}", show(actual))
             }
@@ -417,6 +430,7 @@ impl Problem {
             Problem::NoLength { .. } | Problem::Length { .. } => "length",
             Problem::NonEmpty { .. } => "non-empty",
             Problem::Contains { .. } => "contains",
+            Problem::OneMoreThan { .. } => "one-more-than",
             Problem::Instant { cmp, .. } => cmp.key(),
             Problem::NotDateTime { .. }
             | Problem::OperandMissing { .. }
@@ -442,6 +456,7 @@ impl Problem {
             }
             Problem::NotEquals { unexpected } => json!({ "not": unexpected }),
             Problem::OneOf { expected, .. } => json!(expected),
+            Problem::OneMoreThan { base, .. } => json!({ "oneMoreThan": base }),
             Problem::Type { expected, .. } => json!(expected),
             Problem::Regex { pattern, .. } => json!(pattern),
             Problem::DateOffset { expected, .. } => json!(expected),
@@ -463,6 +478,7 @@ impl Problem {
             | Problem::NoLength { actual }
             | Problem::NonEmpty { actual }
             | Problem::Contains { actual, .. }
+            | Problem::OneMoreThan { actual, .. }
             | Problem::NotDateTime { actual }
             | Problem::OperandNotDateTime { actual, .. }
             | Problem::Instant { actual, .. }

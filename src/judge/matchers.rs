@@ -217,6 +217,25 @@ fn check_value(
                 },
             )
         }
+        MatcherKind::OneMoreThan(t) => {
+            let base = render(t, r)?;
+            let number = |x: &Value| match x {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse::<f64>().ok(),
+                _ => None,
+            };
+            let holds = match (number(v), number(&base)) {
+                (Some(a), Some(b)) => (a - (b + 1.0)).abs() < 1e-9,
+                _ => false,
+            };
+            fail(
+                holds,
+                Problem::OneMoreThan {
+                    base: base.clone(),
+                    actual: v.clone(),
+                },
+            )
+        }
         MatcherKind::Instant { cmp, other } => {
             let at = parse_time(v).ok_or_else(|| Problem::NotDateTime { actual: v.clone() })?;
             let (other_value, other_at) = date_operand(cmp.key(), other, body, r)?;
@@ -393,6 +412,17 @@ pub(crate) mod tests {
         let f = fails("$.a", json!({"after": "$.b"}), body);
         assert_eq!(f.len(), 1);
         assert!(f[0].contains("expected later than"), "{f:?}");
+    }
+
+    #[test]
+    fn one_more_than_reads_numbers_and_numeric_strings() {
+        let body = json!({"v": "2.0", "n": 3, "x": "2.1"});
+        assert!(fails("$.v", json!({"oneMoreThan": "1.0"}), body.clone()).is_empty());
+        assert!(fails("$.v", json!({"oneMoreThan": "1"}), body.clone()).is_empty());
+        assert!(fails("$.n", json!({"oneMoreThan": 2}), body.clone()).is_empty());
+        let f = fails("$.x", json!({"oneMoreThan": "1.0"}), body);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].contains("expected one more than"), "{f:?}");
     }
 
     #[test]

@@ -280,6 +280,10 @@ faults! {
         killed_by: ["unknown-ids"],
         breaks: ["REQ-GET-UNKNOWN", "REQ-UPDATE-UNKNOWN", "INV-GET-UNKNOWN", "INV-DELETE-UNKNOWN", "REL-GET-UNKNOWN", "TPL-GET-UNKNOWN", "TPL-DELETE-UNKNOWN", "INV-DELETE-BY-CREATOR", "TPL-DELETED-GONE"];
     // Templates.
+    TemplateVersionMinorBump => "template-version-minor-bump",
+        "an update raises a template's version by a tenth (1.0, 1.1, 1.2) instead of by 1",
+        killed_by: ["policy-templates-crud", "default-policy-template"],
+        breaks: ["TPL-UPDATE-VERSION"];
     TemplateVersionNotBumped => "template-version-not-bumped",
         "updating a template keeps its version (as the documented examples' defect)",
         killed_by: ["policy-templates-crud", "default-policy-template"],

@@ -654,7 +654,12 @@ impl Render<'_> {
         m.insert("description".into(), Value::String(t.description.clone()));
         m.insert("createdDateTime".into(), self.time(t.created));
         m.insert("lastModifiedDateTime".into(), self.time(t.modified));
-        m.insert("version".into(), Value::String(format!("{}.0", t.version)));
+        let version = if self.faults.has(Fault::TemplateVersionMinorBump) {
+            format!("1.{}", t.version.saturating_sub(1))
+        } else {
+            format!("{}.0", t.version)
+        };
+        m.insert("version".into(), Value::String(version));
         m.insert("multiTenantApplicationsToProvision".into(), t.apps.clone());
         let mut assignments = t.assignments.clone();
         let no_name = self.faults.has(Fault::GroupDisplayNameNotFilled);

@@ -258,7 +258,10 @@ fn step_key(k: &str) -> Option<Value> {
 
 fn request_key(k: &str) -> Option<Value> {
     match k {
-        "method" => d("HTTP method.", json!({"enum": super::load::METHODS})),
+        "method" => d(
+            "HTTP method, or a {{ parameter }} of a `matrix` or `each` step.",
+            json!({"anyOf": [{"enum": super::load::METHODS}, {"type": "string", "pattern": "^\\{\\{\\s*[A-Za-z_][A-Za-z0-9_]*\\s*\\}\\}$"}]}),
+        ),
         "path" => d(
             "Relative to the target's base URL, e.g. /directory/tenantGovernance/settings; may hold {{ placeholders }}.",
             string(),
@@ -400,6 +403,10 @@ fn matcher_key(k: &str) -> Option<Value> {
         ),
         "contains" => d(
             "The array has an element equal to this, or the string contains it.",
+            json!({}),
+        ),
+        "oneMoreThan" => d(
+            "A number, or a string that reads as one (\"2.0\"), equal to this one plus 1 (a template such as \"{{ version }}\").",
             json!({}),
         ),
         "nonEmpty" => d(

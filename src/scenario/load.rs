@@ -1525,7 +1525,7 @@ fn step_var_names(step: &Step) -> Vec<String> {
 fn matcher_vars(m: &super::Matcher) -> Vec<&VarRef> {
     use super::MatcherKind as K;
     match &m.kind {
-        K::Equals(t) | K::NotEquals(t) | K::Contains(t) => t.vars(),
+        K::Equals(t) | K::NotEquals(t) | K::Contains(t) | K::OneMoreThan(t) => t.vars(),
         K::OneOf(ts) => ts.iter().flat_map(|t| t.vars()).collect(),
         K::DateOffset {
             from: super::Operand::Value(t),

@@ -88,6 +88,8 @@ pub enum MatcherKind {
     Contains(ValueTemplate),
     /// The selected array, string or object is not empty.
     NonEmpty,
+    /// The selected number (or a string that reads as one, like "2.0") is this one plus 1.
+    OneMoreThan(ValueTemplate),
     /// The selected date-time equals `from + by`, within `within`.
     DateOffset {
         from: Operand,
@@ -155,6 +157,7 @@ pub(crate) const MATCHER_KEYS: &[&str] = &[
     "length",
     "contains",
     "nonEmpty",
+    "oneMoreThan",
     "offsetFrom",
     "by",
     "within",
@@ -361,6 +364,7 @@ fn parse_one(
         "count" => MatcherKind::Count(count(val)?),
         "length" => MatcherKind::Length(count(val)?),
         "contains" => MatcherKind::Contains(template(val)?),
+        "oneMoreThan" => MatcherKind::OneMoreThan(template(val)?),
         "nonEmpty" => {
             if flag(val)? {
                 MatcherKind::NonEmpty
