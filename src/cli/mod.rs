@@ -21,6 +21,7 @@ mod preflight;
 mod review;
 mod run;
 mod schema_cmd;
+mod schema_diff;
 mod selftest;
 mod serve;
 mod suite;

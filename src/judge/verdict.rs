@@ -163,6 +163,13 @@ pub fn judge(
                             "schema `{type_name}` (lenient): {w}"
                         )));
                     }
+                    // One line per property, however many items of a list carry it.
+                    for d in outcome.drift {
+                        let line = super::body::printable(&d.message);
+                        if !v.warnings.contains(&line) {
+                            v.warnings.push(line);
+                        }
+                    }
                 }
                 Err(e) => v
                     .failures
