@@ -17,7 +17,7 @@ pub fn metadata_url(base_url: &str) -> String {
 pub fn fetch(base_url: &str, timeout: Duration) -> Result<Csdl, MetadataError> {
     let url = metadata_url(base_url);
     let failed = |message: String| MetadataError::Read {
-        what: format!("GET {url}"),
+        what: url.clone(),
         message,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
