@@ -164,6 +164,11 @@ pub struct RunArgs {
     /// Default: strict for mocks, lenient for real tenants.
     #[arg(long, value_name = "MODE", value_enum)]
     pub schema_mode: Option<SchemaModeArg>,
+    /// Microsoft's metadata (a CSDL file, or `live`: `{target}/$metadata`, read once at
+    /// start). A property it declares that the documented schema lacks is a drift warning,
+    /// not an unknown-property failure; the verdict stays about the docs.
+    #[arg(long, value_name = "FILE|live")]
+    pub metadata: Option<String>,
     /// Switch on a deliberate fault in the embedded mock (repeatable; see `serve --list-faults`).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
@@ -329,6 +334,7 @@ Examples:
   tgconform run --json - | jq .totals
   tgconform run --target http://127.0.0.1:8080/beta
   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
+  tgconform run --profile profiles/graph-beta.yaml --schema-mode strict --metadata live
   tgconform run --scenarios my-scenarios/";
 
 const COMPLETION_EXAMPLES: &str = "\

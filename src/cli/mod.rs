@@ -15,13 +15,13 @@ macro_rules! errln {
 }
 
 mod args;
+mod drift;
 mod error;
 mod fixtures;
 mod preflight;
 mod review;
 mod run;
 mod schema_cmd;
-mod schema_diff;
 mod selftest;
 mod serve;
 mod suite;

@@ -282,6 +282,10 @@ pub(crate) fn run(
             base_url: url,
         },
     };
+    let schemas = match &args.metadata {
+        Some(source) => super::drift::run_schemas(schemas, source, &target, timeout)?,
+        None => schemas,
+    };
     let schema_mode = args.schema_mode.map(SchemaMode::from);
     let tokens = TokenCache::new();
     for s in &profile.secrets {

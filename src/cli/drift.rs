@@ -1,17 +1,57 @@
-//! `tgconform schema diff`: the schemas against Microsoft's metadata of the namespace.
-//! Exit 0 in step (acknowledged differences allowed), 1 on drift, 2 when the metadata
-//! cannot be read.
+//! Microsoft's metadata on the command line: `tgconform schema diff` (the schemas
+//! against the metadata: exit 0 in step, known differences allowed; 1 on drift; 2 when
+//! the metadata cannot be read) and `run --metadata FILE|live` (the properties the
+//! metadata knows are drift warnings, not unknown-property failures).
 
 use std::collections::BTreeMap;
+use std::path::Path;
+
+use std::time::Duration;
 
 use serde_json::json;
 
 use super::args::SchemaDiffArgs;
 use super::error::{CliError, usage};
+use crate::engine::Target;
 use crate::metadata::{self, Difference, SchemaSet, Status};
 use crate::schema::SchemaRegistry;
 
-pub(crate) fn diff(args: SchemaDiffArgs, registry: &SchemaRegistry) -> Result<(), CliError> {
+/// `run --metadata`: the schemas, with the properties the metadata declares. `live`
+/// reads `{target}/$metadata` once; against the embedded mock that is the document the
+/// mock serves (generated from these schemas, so it adds nothing).
+pub(crate) fn run_schemas(
+    schemas: SchemaRegistry,
+    source: &str,
+    target: &Target,
+    timeout: Duration,
+) -> Result<SchemaRegistry, CliError> {
+    let (label, csdl) = match (source, target) {
+        ("live", Target::Url { base_url, .. }) => (
+            metadata::metadata_url(base_url),
+            // The whole of Graph beta's document is tens of megabytes.
+            metadata::fetch(base_url, timeout.max(Duration::from_secs(120))),
+        ),
+        ("live", Target::Embedded(_)) => (
+            "the embedded mock's $metadata".to_string(),
+            metadata::builtin_document()
+                .map_err(|e| metadata::MetadataError::Read {
+                    what: "the embedded mock's $metadata".into(),
+                    message: e.to_string(),
+                })
+                .and_then(metadata::parse),
+        ),
+        (file, _) => (file.to_string(), metadata::read_file(Path::new(file))),
+    };
+    let csdl = csdl.map_err(|e| usage(format!("--metadata: {e}")))?;
+    let known = metadata::known_properties(&csdl, &SchemaSet::from_registry(&schemas));
+    errln!(
+        "metadata: {label} ({} types; a property it declares and the schemas do not is a drift warning)",
+        csdl.types.len()
+    );
+    Ok(schemas.with_metadata(known))
+}
+
+pub(crate) fn schema_diff(args: SchemaDiffArgs, registry: &SchemaRegistry) -> Result<(), CliError> {
     let (source, csdl) = match (&args.csdl, &args.target) {
         (Some(path), _) => (
             path.display().to_string(),
