@@ -240,6 +240,38 @@ mod tests {
     }
 
     #[test]
+    fn a_metadata_known_property_on_every_list_item_is_one_drift_warning() {
+        let mut known = crate::schema::MetadataProperties::new();
+        known.insert(
+            ("tenantGovernanceSetting".into(), "tier".into()),
+            "Edm.String".into(),
+        );
+        let schemas = SchemaRegistry::builtin()
+            .expect("builtin schemas load")
+            .with_metadata(known);
+        let item =
+            json!({"canReceiveInvitations": true, "isRelatedTenantsEnabled": false, "tier": "x"});
+        let expect = Expect {
+            schema: Some(("tenantGovernanceSetting[]".into(), Span::default())),
+            ..Expect::default()
+        };
+        let v = judge(
+            &expect,
+            &response(200, json!({"value": [item.clone(), item]})),
+            &NoVars,
+            &schemas,
+            SchemaMode::Strict,
+        );
+        assert!(v.passed(), "{:?}", v.failures);
+        assert_eq!(
+            v.warnings,
+            [
+                "drift: tenantGovernanceSetting.tier (Edm.String) is in Microsoft's metadata but not in the documented schema"
+            ]
+        );
+    }
+
+    #[test]
     fn success_where_an_error_was_expected_is_one_status_finding() {
         let v = judge_it(
             &expect_error(&[400, 409]),

@@ -56,14 +56,14 @@ pub fn generate(schemas: &SchemaSet) -> String {
             let _ = writeln!(
                 x,
                 "        <Parameter Name=\"bindingParameter\" Type=\"{}\" />",
-                escape(&display_type(b))
+                escape(display_type(b))
             );
         }
         if let Some(r) = &op.returns {
             let _ = writeln!(
                 x,
                 "        <ReturnType Type=\"{}\" Nullable=\"false\" />",
-                escape(&display_type(r))
+                escape(display_type(r))
             );
         }
         let _ = writeln!(x, "      </{element}>");
@@ -145,7 +145,7 @@ fn write_property(x: &mut String, schemas: &SchemaSet, name: &str, sp: &SchemaPr
         x,
         "        <{element} Name=\"{}\" Type=\"{}\"{} />",
         escape(name),
-        escape(&display_type(&sp.shape.to_csdl())),
+        escape(display_type(&sp.shape.to_csdl())),
         if not_null { " Nullable=\"false\"" } else { "" }
     );
 }
