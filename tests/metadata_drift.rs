@@ -354,3 +354,55 @@ fn metadata_from_a_missing_file_stops_the_run_with_exit_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_readme_drift_workflow_command_parses() {
+    use clap::Parser as _;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/readme/drift.yml");
+    let wf: Value = serde_saphyr::from_str(&std::fs::read_to_string(path).expect("drift.yml"))
+        .expect("drift.yml is YAML");
+    let run = wf["jobs"]["drift"]["steps"][2]["run"]
+        .as_str()
+        .unwrap_or("");
+    let (_, args) = run
+        .split_once(" -- ")
+        .expect("a `cargo run … -- ARGS` step");
+    let parsed = tgconform::cli::Cli::try_parse_from(
+        std::iter::once("tgconform").chain(args.split_whitespace()),
+    );
+    assert!(parsed.is_ok(), "{args}: {:?}", parsed.err());
+}
+
+/// The mock serves `$metadata` through `src/metadata/`, which reads the schemas and the
+/// contract: none of these may reach into the harness (runner, judge, reports, …).
+#[test]
+fn the_mock_and_the_metadata_it_serves_use_no_harness_code() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let harness = [
+        "runner", "judge", "report", "scenario", "engine", "cli", "plan", "snapshot", "endpoint",
+    ];
+    let mut offending = Vec::new();
+    let mut folders = vec![
+        root.join("mock"),
+        root.join("metadata"),
+        root.join("schema"),
+        root.join("contract"),
+    ];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(&dir).expect("source folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for m in &harness {
+                if text.contains(&format!("crate::{m}::")) || text.contains(&format!("crate::{m};"))
+                {
+                    offending.push(format!("{} uses crate::{m}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(offending.is_empty(), "{offending:#?}");
+}

@@ -300,9 +300,9 @@ pub struct SchemaDiffArgs {
 
 const SCHEMA_DIFF_EXAMPLES: &str = "\
 Examples:
-  tgconform schema diff --target https://graph.microsoft.com/beta     # what CI runs
-  tgconform schema diff --csdl metadata.xml
-  tgconform schema diff --target http://127.0.0.1:8080/beta --json | jq '.differences[] | select(.status == \"drift\")'
+  tgconform schema diff --target https://graph.microsoft.com/beta   # what CI runs
+  tgconform schema diff --csdl metadata.xml --json | jq .drift
+  tgconform schema diff --target http://127.0.0.1:8080/beta         # `tgconform serve`: in step
 
 `added` is only in the metadata, `removed` only in the schemas. A likely rename is a
 removed and an added property of the same JSON type with similar names.";

@@ -1,7 +1,8 @@
 //! The embedded reference mock of the tenant governance API: every documented
 //! operation, identities from mock tokens, the permission matrix, the lifecycle rules
 //! (the rules of `docs/contract.md`), OData paging, a movable clock and a catalogue of
-//! deliberate faults. It shares only [`crate::contract`] with the harness.
+//! deliberate faults. It shares only [`crate::contract`] with the harness, and for its
+//! `$metadata` the schema documents through [`crate::metadata`].
 //!
 //! Layout: [`server`] (HTTP glue, `MockServer`) → `handlers` (dispatch on
 //! `contract::OperationId`, one module per resource) →
