@@ -406,3 +406,26 @@ fn the_mock_and_the_metadata_it_serves_use_no_harness_code() {
     }
     assert!(offending.is_empty(), "{offending:#?}");
 }
+
+#[test]
+fn a_dry_run_does_not_read_live_metadata() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}/beta");
+    let dir = common::scratch_dir("metadata-dry-run");
+    common::write(&dir, "refresh-status.yaml", REFRESH_STATUS);
+    let dir = dir.to_string_lossy().into_owned();
+    let (code, _, stderr) = common::tgconform(&[
+        "run",
+        "--scenarios",
+        &dir,
+        "--target",
+        &base,
+        "--metadata",
+        "live",
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -283,8 +283,11 @@ pub(crate) fn run(
         },
     };
     let schemas = match &args.metadata {
-        Some(source) => super::drift::run_schemas(schemas, source, &target, timeout)?,
-        None => schemas,
+        // A dry run sends nothing, `$metadata` included.
+        Some(source) if !args.dry_run => {
+            super::drift::run_schemas(schemas, source, &target, timeout)?
+        }
+        _ => schemas,
     };
     let schema_mode = args.schema_mode.map(SchemaMode::from);
     let tokens = TokenCache::new();

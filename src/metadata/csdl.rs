@@ -50,6 +50,12 @@ struct State {
 }
 
 impl State {
+    /// Whether an element's attributes matter: Graph's whole document is tens of
+    /// megabytes, nearly all of it other namespaces.
+    fn wants(&self, name: &str) -> bool {
+        self.in_namespace || name == "Schema"
+    }
+
     /// One element's start (`empty`: it has no content and no end tag follows).
     fn open(&mut self, name: &str, a: Attrs, empty: bool) {
         let get = |k: &str| a.get(k).cloned().unwrap_or_default();
@@ -210,12 +216,16 @@ pub(super) fn parse(xml: &str) -> Result<Csdl, MetadataError> {
         match event {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                state.open(&name, attrs(&e)?, false);
+                if state.wants(&name) {
+                    state.open(&name, attrs(&e)?, false);
+                }
                 depth += 1;
             }
             Event::Empty(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                state.open(&name, attrs(&e)?, true);
+                if state.wants(&name) {
+                    state.open(&name, attrs(&e)?, true);
+                }
             }
             Event::End(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
