@@ -164,6 +164,11 @@ pub struct RunArgs {
     /// Default: strict for mocks, lenient for real tenants.
     #[arg(long, value_name = "MODE", value_enum)]
     pub schema_mode: Option<SchemaModeArg>,
+    /// Microsoft's metadata (a CSDL file, or `live`: `{target}/$metadata`, read once at
+    /// start). A property it declares that the documented schema lacks is a drift warning,
+    /// not an unknown-property failure; the verdict stays about the docs.
+    #[arg(long, value_name = "FILE|live")]
+    pub metadata: Option<String>,
     /// Switch on a deliberate fault in the embedded mock (repeatable; see `serve --list-faults`).
     #[arg(long = "fault", value_name = "NAME")]
     pub faults: Vec<String>,
@@ -257,6 +262,16 @@ pub enum SchemaCommand {
         /// A JSON file, or - for stdin.
         file: PathBuf,
     },
+    /// Compare the schemas with Microsoft's metadata (OData CSDL) of the namespace.
+    ///
+    /// Lists every difference: types, properties (likely renames included), types and
+    /// nullability of properties, enum members, bound operations. Differences the schemas
+    /// make on purpose are listed as known; anything else is drift.
+    ///
+    /// Exit codes: 0 in step (known differences only); 1 drift; 2 the metadata cannot be
+    /// read (a missing file, not CSDL, a target that is down).
+    #[command(after_help = SCHEMA_DIFF_EXAMPLES)]
+    Diff(SchemaDiffArgs),
     /// Print the JSON Schema of scenario files, for editors (yaml-language-server).
     #[command(after_help = EDITOR_SCHEMA_EXAMPLES)]
     Scenario,
@@ -265,6 +280,32 @@ pub enum SchemaCommand {
     /// Print the JSON Schema of profile files.
     Profile,
 }
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").required(true).args(["csdl", "target"]))]
+pub struct SchemaDiffArgs {
+    /// A CSDL file (Microsoft's `$metadata`, saved).
+    #[arg(long, value_name = "FILE")]
+    pub csdl: Option<PathBuf>,
+    /// A service base URL: reads `{URL}/$metadata` (no token is sent; Graph needs none).
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Print the differences as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Timeout of the whole `$metadata` download (Graph beta's is tens of megabytes).
+    #[arg(long, value_name = "DURATION", default_value = "120s")]
+    pub timeout: String,
+}
+
+const SCHEMA_DIFF_EXAMPLES: &str = "\
+Examples:
+  tgconform schema diff --target https://graph.microsoft.com/beta   # what CI runs
+  tgconform schema diff --csdl metadata.xml --json | jq .drift
+  tgconform schema diff --target http://127.0.0.1:8080/beta         # `tgconform serve`: in step
+
+`added` is only in the metadata, `removed` only in the schemas. A likely rename is a
+removed and an added property of the same JSON type with similar names.";
 
 const EDITOR_SCHEMA_EXAMPLES: &str = "\
 Examples:
@@ -293,6 +334,7 @@ Examples:
   tgconform run --json - | jq .totals
   tgconform run --target http://127.0.0.1:8080/beta
   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
+  tgconform run --profile profiles/graph-beta.yaml --schema-mode strict --metadata live
   tgconform run --scenarios my-scenarios/";
 
 const COMPLETION_EXAMPLES: &str = "\

@@ -15,6 +15,7 @@ macro_rules! errln {
 }
 
 mod args;
+mod drift;
 mod error;
 mod fixtures;
 mod preflight;

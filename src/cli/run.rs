@@ -282,6 +282,13 @@ pub(crate) fn run(
             base_url: url,
         },
     };
+    let schemas = match &args.metadata {
+        // A dry run sends nothing, `$metadata` included.
+        Some(source) if !args.dry_run => {
+            super::drift::run_schemas(schemas, source, &target, timeout)?
+        }
+        _ => schemas,
+    };
     let schema_mode = args.schema_mode.map(SchemaMode::from);
     let tokens = TokenCache::new();
     for s in &profile.secrets {

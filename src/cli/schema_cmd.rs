@@ -16,6 +16,7 @@ pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
             &registry.type_names(),
         )),
         SchemaCommand::Profile => print_json(&crate::endpoint::profile_schema()),
+        SchemaCommand::Diff(args) => super::drift::schema_diff(args, &registry),
         SchemaCommand::List => {
             for t in registry.type_names() {
                 outln!("{t}");

@@ -11,8 +11,9 @@ pub mod rules;
 mod token;
 
 pub use operations::{
-    Access, OPERATIONS, Operation, OperationId, RoleSet, RouteMatch, Segment, allowed_methods,
-    bound_operation_name, find_operation, route, unknown_segment,
+    Access, BOUND_OPERATIONS, BoundOperation, OPERATIONS, Operation, OperationId, RoleSet,
+    RouteMatch, Segment, allowed_methods, bound_operation_name, find_operation, route,
+    unknown_segment,
 };
 pub use roles::{ROLE_NAMES, role_name};
 pub use token::{MockClaims, TokenError, decode_mock_token, mint_mock_token};

@@ -471,6 +471,50 @@ pub const OPERATIONS: &[Operation] = &[
     ),
 ];
 
+/// A documented bound action or function, as the service's metadata declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoundOperation {
+    pub id: OperationId,
+    /// The operation's name: its last path segment.
+    pub name: &'static str,
+    /// The type it is bound to.
+    pub binding: &'static str,
+    /// Bound to the collection (`relatedTenants/refresh`), not to one entity.
+    pub to_collection: bool,
+    /// A function (called with GET) rather than an action (POST).
+    pub function: bool,
+    /// What a function returns; the actions here answer 204 with nothing.
+    pub returns: Option<&'static str>,
+}
+
+/// The bound operations among [`OPERATIONS`] (the others read and write entities).
+pub const BOUND_OPERATIONS: &[BoundOperation] = &[
+    BoundOperation {
+        id: OperationId::EnableRelatedTenants,
+        name: "enableRelatedTenants",
+        binding: "tenantGovernanceSetting",
+        to_collection: false,
+        function: false,
+        returns: None,
+    },
+    BoundOperation {
+        id: OperationId::RelatedTenantRefresh,
+        name: "refresh",
+        binding: "relatedTenant",
+        to_collection: true,
+        function: false,
+        returns: None,
+    },
+    BoundOperation {
+        id: OperationId::RelatedTenantRefreshStatus,
+        name: "refreshStatus",
+        binding: "relatedTenant",
+        to_collection: true,
+        function: true,
+        returns: Some("relatedTenantsRefreshStatus"),
+    },
+];
+
 /// Methods the documented operations use, in the order an `Allow` header lists them.
 const METHODS: [&str; 4] = ["GET", "POST", "PATCH", "DELETE"];
 
@@ -585,6 +629,36 @@ mod tests {
         assert_eq!(OPERATIONS.len(), 23);
         for (i, op) in OPERATIONS.iter().enumerate() {
             assert_eq!(op.number as usize, i + 1, "{}", op.name);
+        }
+    }
+
+    #[test]
+    fn bound_operations_are_the_operations_that_are_neither_crud_nor_list() {
+        let crud = ["list", "create", "get", "update", "delete"];
+        let bound: Vec<&str> = OPERATIONS
+            .iter()
+            .filter(|op| {
+                op.name
+                    .rsplit_once('.')
+                    .is_some_and(|(_, verb)| !crud.contains(&verb))
+            })
+            .map(|op| op.name)
+            .collect();
+        let listed: Vec<&str> = BOUND_OPERATIONS
+            .iter()
+            .map(|b| b.id.operation().name)
+            .collect();
+        assert_eq!(bound, listed);
+    }
+
+    #[test]
+    fn each_bound_operation_matches_its_row() {
+        for b in BOUND_OPERATIONS {
+            let op = b.id.operation();
+            assert_eq!(op.name, format!("{}.{}", b.binding, b.name));
+            assert!(op.path.ends_with(&format!("/{}", b.name)), "{}", op.path);
+            assert_eq!(b.function, op.method == "GET", "{}", op.name);
+            assert_eq!(b.returns.is_some(), op.success == 200, "{}", op.name);
         }
     }
 

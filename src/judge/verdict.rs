@@ -163,6 +163,13 @@ pub fn judge(
                             "schema `{type_name}` (lenient): {w}"
                         )));
                     }
+                    // One line per property, however many items of a list carry it.
+                    for d in outcome.drift {
+                        let line = super::body::printable(&d.message);
+                        if !v.warnings.contains(&line) {
+                            v.warnings.push(line);
+                        }
+                    }
                 }
                 Err(e) => v
                     .failures
@@ -230,6 +237,38 @@ mod tests {
     fn judge_it(expect: &Expect, resp: &ResponseView) -> Verdict {
         let schemas = SchemaRegistry::builtin().expect("builtin schemas load");
         judge(expect, resp, &NoVars, &schemas, SchemaMode::Strict)
+    }
+
+    #[test]
+    fn a_metadata_known_property_on_every_list_item_is_one_drift_warning() {
+        let mut known = crate::schema::MetadataProperties::new();
+        known.insert(
+            ("tenantGovernanceSetting".into(), "tier".into()),
+            "Edm.String".into(),
+        );
+        let schemas = SchemaRegistry::builtin()
+            .expect("builtin schemas load")
+            .with_metadata(known);
+        let item =
+            json!({"canReceiveInvitations": true, "isRelatedTenantsEnabled": false, "tier": "x"});
+        let expect = Expect {
+            schema: Some(("tenantGovernanceSetting[]".into(), Span::default())),
+            ..Expect::default()
+        };
+        let v = judge(
+            &expect,
+            &response(200, json!({"value": [item.clone(), item]})),
+            &NoVars,
+            &schemas,
+            SchemaMode::Strict,
+        );
+        assert!(v.passed(), "{:?}", v.failures);
+        assert_eq!(
+            v.warnings,
+            [
+                "drift: tenantGovernanceSetting.tier (Edm.String) is in Microsoft's metadata but not in the documented schema"
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The embedded reference mock of the tenant governance API: every documented
 //! operation, identities from mock tokens, the permission matrix, the lifecycle rules
 //! (the rules of `docs/contract.md`), OData paging, a movable clock and a catalogue of
-//! deliberate faults. It shares only [`crate::contract`] with the harness.
+//! deliberate faults. It shares only [`crate::contract`] with the harness, and for its
+//! `$metadata` the schema documents through [`crate::metadata`].
 //!
 //! Layout: [`server`] (HTTP glue, `MockServer`) → `handlers` (dispatch on
 //! `contract::OperationId`, one module per resource) →
@@ -14,6 +15,7 @@
 //! | Topic | The mock's choice | Why / source |
 //! |---|---|---|
 //! | Base path | only `/beta`; other prefixes 404, unknown segments under `/beta` 400 "Resource not found for the segment" | Graph's answer to unknown segments |
+//! | `$metadata` | `GET /beta/$metadata` answers 200 `application/xml` without a token: the namespace's CSDL, generated from the builtin schemas and the contract's bound operations (`crate::metadata`), so it matches the schemas by construction | Graph serves its `$metadata` without a token; `tgconform schema diff --target` and `run --metadata live` read it |
 //! | Wrong method on a known path | 405 `MethodNotAllowed` with `Allow` (decision `undocumented-method-403`: 403) | `GRAPH-UNDOCUMENTED-METHOD` (405, 400, 403 or 501) |
 //! | Check order | 401 → route (400/405) → 403 permission → 400 query → 400/415 body → 404 → 403 wrong party → 409 state | authentication first, as Graph does; body errors before existence |
 //! | `@odata.context` | on every 2xx JSON body: `{origin}/beta/$metadata#directory/tenantGovernance/<set>[/$entity]`; `(<props>)` after the set with `$select` | `GRAPH-ODATA-CONTEXT` |
@@ -52,6 +54,7 @@ pub mod decisions;
 mod errors;
 pub mod faults;
 mod handlers;
+mod metadata;
 mod odata;
 pub mod server;
 mod store;

@@ -57,6 +57,14 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
         .map(str::trim)
         .filter(|s| !s.is_empty() && s.len() <= 256)
         .map(str::to_string);
+    if let Some(resp) = super::metadata::answer(
+        parts.method.as_str(),
+        parts.uri.path(),
+        &request_id,
+        client_request_id.as_deref(),
+    ) {
+        return resp;
+    }
     let result = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(bytes) => {
             let origin = origin(&parts.uri, &parts.headers);

@@ -230,7 +230,14 @@ struct Inner {
 #[derive(Clone)]
 pub struct SchemaRegistry {
     inner: Arc<Inner>,
+    /// Properties Microsoft's metadata knows and the schemas do not: an unknown property
+    /// among them is drift, not a violation (`run --metadata`).
+    metadata: Option<Arc<MetadataProperties>>,
 }
+
+/// (schema type, property) → its CSDL type (`Edm.String`), for properties the service's
+/// metadata declares; see [`SchemaRegistry::with_metadata`].
+pub type MetadataProperties = BTreeMap<(String, String), String>;
 
 impl fmt::Debug for SchemaRegistry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -265,6 +272,22 @@ impl SchemaRegistry {
         let mut names: Vec<String> = BUILTIN.iter().map(|(n, _)| (*n).to_string()).collect();
         names.sort();
         names
+    }
+
+    /// The builtin schema documents, parsed but not compiled: for readers of their
+    /// structure (the mock's `$metadata`), which need no validator.
+    pub fn builtin_documents() -> Result<Vec<(String, Value)>, SchemaError> {
+        BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                serde_json::from_str(text)
+                    .map(|doc| ((*name).to_string(), doc))
+                    .map_err(|e| SchemaError::Parse {
+                        path: PathBuf::from(format!("schemas/{name}.json")),
+                        message: e.to_string(),
+                    })
+            })
+            .collect()
     }
 
     /// Every `*.json` file of `dir`; the type name is the file stem.
@@ -382,7 +405,31 @@ impl SchemaRegistry {
         }
         Ok(SchemaRegistry {
             inner: Arc::new(Inner { types }),
+            metadata: None,
         })
+    }
+
+    /// The same schemas, with the properties Microsoft's metadata declares: in either mode,
+    /// an unknown property that the metadata knows for its type is reported in
+    /// [`SchemaOutcome::drift`] instead of as a violation or a lenient warning. The docs
+    /// stay the contract; the metadata only explains what the service sends beyond it.
+    pub fn with_metadata(&self, known: MetadataProperties) -> SchemaRegistry {
+        SchemaRegistry {
+            inner: Arc::clone(&self.inner),
+            metadata: Some(Arc::new(known)),
+        }
+    }
+
+    /// The CSDL type of `property` when the metadata declares it for the type whose
+    /// closing `additionalProperties` (at `schema_path`) did not list it.
+    fn metadata_type(&self, schema_path: &str, property: &str) -> Option<(&str, &str)> {
+        let known = self.metadata.as_deref()?;
+        // Only a type's own top-level object: inline definitions (`$defs`) are no
+        // types of the namespace.
+        let type_name = schema_path.strip_suffix(".json#/additionalProperties")?;
+        known
+            .get_key_value(&(type_name.to_string(), property.to_string()))
+            .map(|((t, _), edm)| (t.as_str(), edm.as_str()))
     }
 
     /// Every type name, sorted (`X[]` is accepted wherever [`Self::supports_collection`] is true).
@@ -505,6 +552,15 @@ impl SchemaRegistry {
                 ValidationErrorKind::AdditionalProperties { unexpected }
                 | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
                     for name in unexpected {
+                        if let Some((type_name, edm)) = self.metadata_type(&schema_path, name) {
+                            outcome.drift.push(SchemaIssue {
+                                instance_path: format!("{instance_path}/{}", escape_pointer(name)),
+                                schema_path: schema_path.clone(),
+                                rule: rule.clone(),
+                                message: drift_message(type_name, name, edm),
+                            });
+                            continue;
+                        }
                         let issue = SchemaIssue {
                             instance_path: format!("{instance_path}/{}", escape_pointer(name)),
                             schema_path: schema_path.clone(),
@@ -621,6 +677,16 @@ pub struct SchemaOutcome {
     pub violations: Vec<SchemaIssue>,
     /// Not failures: unknown properties in lenient mode.
     pub warnings: Vec<SchemaIssue>,
+    /// Not failures: unknown properties that Microsoft's metadata declares (only with
+    /// [`SchemaRegistry::with_metadata`]). Each message is [`drift_message`]'s.
+    pub drift: Vec<SchemaIssue>,
+}
+
+/// The one wording of a metadata-known property the documented schema lacks.
+pub fn drift_message(type_name: &str, property: &str, edm: &str) -> String {
+    format!(
+        "drift: {type_name}.{property} ({edm}) is in Microsoft's metadata but not in the documented schema"
+    )
 }
 
 impl SchemaOutcome {

@@ -136,6 +136,67 @@ fn lenient_warning_inside_a_nullable_nested_object_stays_a_warning() {
     assert_eq!(strict.violations.len(), 1);
 }
 
+/// The registry with one property the metadata declares for `type_name`.
+fn with_known(type_name: &str, property: &str) -> SchemaRegistry {
+    let mut known = MetadataProperties::new();
+    known.insert(
+        (type_name.to_string(), property.to_string()),
+        "Edm.String".to_string(),
+    );
+    registry().with_metadata(known)
+}
+
+#[test]
+fn a_metadata_known_unknown_property_is_drift_not_a_violation_in_strict_mode() {
+    let mut v = setting();
+    v["surprise"] = json!("x");
+    let out = with_known("tenantGovernanceSetting", "surprise")
+        .validate("tenantGovernanceSetting", &v, SchemaMode::Strict)
+        .expect("known type");
+    assert!(out.is_valid(), "{out:?}");
+    assert_eq!(
+        out.drift[0].message,
+        "drift: tenantGovernanceSetting.surprise (Edm.String) is in Microsoft's metadata but not in the documented schema"
+    );
+}
+
+#[test]
+fn a_metadata_known_property_is_drift_not_a_lenient_warning() {
+    let mut v = setting();
+    v["surprise"] = json!("x");
+    let out = with_known("tenantGovernanceSetting", "surprise")
+        .validate("tenantGovernanceSetting", &v, SchemaMode::Lenient)
+        .expect("known type");
+    assert_eq!((out.warnings.len(), out.drift.len()), (0, 1), "{out:?}");
+}
+
+#[test]
+fn metadata_of_another_type_does_not_excuse_an_unknown_property() {
+    let mut v = setting();
+    v["surprise"] = json!("x");
+    let out = with_known("relatedTenant", "surprise")
+        .validate("tenantGovernanceSetting", &v, SchemaMode::Strict)
+        .expect("known type");
+    assert_eq!(out.violations.len(), 1, "{out:?}");
+}
+
+#[test]
+fn metadata_known_property_deep_in_a_collection_is_drift_at_its_path() {
+    let mut v: Value = serde_json::from_str(include_str!(
+        "../../tests/fixtures/examples/relatedTenant-get-response.json"
+    ))
+    .expect("fixture");
+    v["b2BRegistrationMetrics"]["investigationHints"] = json!([]);
+    let out = with_known("b2bRegistrationMetrics", "investigationHints")
+        .validate("relatedTenant", &v, SchemaMode::Strict)
+        .expect("known type");
+    assert!(out.is_valid(), "{out:?}");
+    assert_eq!(
+        out.drift[0].instance_path,
+        "/b2BRegistrationMetrics/investigationHints"
+    );
+}
+
 #[test]
 fn odata_annotations_are_always_allowed() {
     let mut v = setting();
