@@ -3189,6 +3189,17 @@ mod probes {
         let skipped = ids(api.get(&x.dt, &p("/governanceRequests?$skip=1")).await);
         format!("{} {}", all.len(), skipped.len())
     }
+    pub async fn version_filter(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        obs_status(
+            api.get(
+                &tok,
+                &p("/governancePolicyTemplates?$filter=version%20gt%20'1.0'"),
+            )
+            .await,
+        )
+        .await
+    }
     pub async fn invitations_default(api: &Api) -> Obs {
         api.get(&admin(&tenant("T")), &p("/settings")).await.json["canReceiveInvitations"]
             .to_string()
@@ -3640,6 +3651,7 @@ fault_tests! {
     fault_datetime_filter_inclusive: DateTimeFilterInclusive => datetime_filter_bounds;
     fault_skip_ignored: SkipIgnored => skip;
     fault_orderby_ignored: OrderbyIgnored => orderby;
+    fault_version_filter_eq_only: VersionFilterEqOnly => version_filter;
     fault_orderby_skip_only_on_templates: OrderbySkipOnlyOnTemplates => request_orderby;
     fault_date_in_local_time: DateInLocalTime => date_local_time;
     fault_invitations_on_by_default: InvitationsOnByDefault => invitations_default;

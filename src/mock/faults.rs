@@ -451,6 +451,10 @@ faults! {
         "$skip is accepted but no item is left out",
         killed_by: ["odata-templates"],
         breaks: ["ODATA-SKIP"];
+    VersionFilterEqOnly => "version-filter-eq-only",
+        "$filter on a template's version takes only eq and ne (400 for lt, le, gt, ge), as on other strings",
+        killed_by: ["odata-templates"],
+        breaks: ["ODATA-FILTER-VERSION"];
     OrderbySkipOnlyOnTemplates => "orderby-skip-only-on-templates",
         "$orderby and $skip are ignored on the request, invitation and relationship lists (honoured on templates only)",
         killed_by: ["odata-requests", "odata-invitations", "odata-relationships"],

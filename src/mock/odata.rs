@@ -31,6 +31,9 @@ pub(crate) struct Shape {
     pub properties: &'static [&'static str],
     /// String properties `$filter` may compare with `eq` and `ne` (quoted literals).
     pub filterable: &'static [&'static str],
+    /// Of those, the ones that also take `lt`, `le`, `gt` and `ge`, compared as strings
+    /// (OData's ordering of Edm.String), where the docs list those operators.
+    pub ordered: &'static [&'static str],
     /// Date-time properties `$filter` may compare with `eq`, `ne`, `gt`, `ge`, `lt` and
     /// `le` (unquoted RFC 3339 literals, compared as instants).
     pub date_times: &'static [&'static str],
@@ -335,10 +338,10 @@ fn decode_skiptoken(token: &str) -> Result<usize, GraphError> {
 }
 
 /// Check the query against a collection's shape, before any item is looked at.
-pub(crate) fn check(q: &Query, shape: &Shape) -> Result<(), GraphError> {
+pub(crate) fn check(q: &Query, shape: &Shape, faults: FaultSet) -> Result<(), GraphError> {
     if let Some((_, clauses)) = &q.filter {
         for c in clauses {
-            check_clause(c, shape)?;
+            check_clause(c, shape, faults)?;
         }
     }
     if let Some((_, keys)) = &q.orderby {
@@ -368,7 +371,7 @@ pub(crate) fn check(q: &Query, shape: &Shape) -> Result<(), GraphError> {
 /// One comparison against the shape: the property is filterable, the operator is one
 /// its type supports and the literal has its type (Graph: "A binary operator with
 /// incompatible types was detected").
-fn check_clause(c: &Clause, shape: &Shape) -> Result<(), GraphError> {
+fn check_clause(c: &Clause, shape: &Shape, faults: FaultSet) -> Result<(), GraphError> {
     let p = c.property.as_str();
     let incompatible = |what: &str| {
         GraphError::bad_request(format!(
@@ -396,7 +399,8 @@ fn check_clause(c: &Clause, shape: &Shape) -> Result<(), GraphError> {
     let Literal::Str(value) = &c.value else {
         return Err(incompatible("a string; quote the literal ('value')"));
     };
-    if !matches!(c.op, Cmp::Eq | Cmp::Ne) {
+    let ordered = shape.ordered.contains(&p) && !faults.has(Fault::VersionFilterEqOnly);
+    if !matches!(c.op, Cmp::Eq | Cmp::Ne) && !ordered {
         return Err(GraphError::unsupported_query(format!(
             "Operator '{}' is not supported on property '{p}' of {}; use eq or ne.",
             c.op.name(),
@@ -620,6 +624,7 @@ mod tests {
         collection: "things",
         properties: &["id", "status", "name"],
         filterable: &["id", "status", "name"],
+        ordered: &[],
         date_times: &["at"],
         orderable: &["id", "name"],
         enums: &[("status", &["pending", "accepted"])],
@@ -785,7 +790,9 @@ mod tests {
         ] {
             let q = parse(Some(raw)).unwrap_or_default();
             assert_eq!(
-                check(&q, &SHAPE).err().map(|e| e.status),
+                check(&q, &SHAPE, FaultSet::default())
+                    .err()
+                    .map(|e| e.status),
                 Some(400),
                 "{raw}"
             );

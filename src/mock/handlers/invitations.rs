@@ -38,6 +38,7 @@ pub(super) const SHAPE: Shape = Shape {
         "governedTenantId",
         "governedTenantName",
     ],
+    ordered: &[],
     date_times: &["createdDateTime", "expirationDateTime"],
     orderable: &[
         "id",

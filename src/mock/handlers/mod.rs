@@ -289,7 +289,7 @@ impl App {
         auth::authorize(&claims, op, self.faults)?;
         let query = odata::parse(inc.query)?;
         match shape_of(op.id) {
-            Some(shape) => odata::check(&query, shape)?,
+            Some(shape) => odata::check(&query, shape, self.faults)?,
             None if query.any() => {
                 return Err(GraphError::unsupported_query(format!(
                     "{} doesn't support OData query parameters ('{}').",

@@ -33,6 +33,7 @@ pub(super) const SHAPE: Shape = Shape {
         "governedTenantId",
         "governedTenantName",
     ],
+    ordered: &[],
     date_times: &["creationDateTime"],
     orderable: &[
         "id",

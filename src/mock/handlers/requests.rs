@@ -45,6 +45,7 @@ pub(super) const SHAPE: Shape = Shape {
         "governedTenantId",
         "governedTenantName",
     ],
+    ordered: &[],
     date_times: &["requestDateTime", "expirationDateTime"],
     orderable: &[
         "id",

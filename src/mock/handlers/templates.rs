@@ -26,6 +26,7 @@ pub(super) const SHAPE: Shape = Shape {
         "delegatedAdministrationRoleAssignments",
     ],
     filterable: &["id", "displayName", "description", "version"],
+    ordered: &["version"],
     date_times: &["createdDateTime", "lastModifiedDateTime"],
     orderable: &[
         "id",
