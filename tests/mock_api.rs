@@ -3349,6 +3349,13 @@ mod probes {
         body["delegatedAdministrationRoleAssignments"] = json!([]);
         obs_status(api.post(&tok, &p("/governancePolicyTemplates"), body).await).await
     }
+    pub async fn not_role_assignable_group(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let mut body = template_body("n");
+        body["delegatedAdministrationRoleAssignments"][0]["group"]["id"] =
+            json!("ffffffff-5555-6666-7777-bbbbbbbbbbbb");
+        obs_status(api.post(&tok, &p("/governancePolicyTemplates"), body).await).await
+    }
     pub async fn group_display_name(api: &Api) -> Obs {
         let tok = admin(&tenant("T"));
         let r = api
@@ -3687,6 +3694,7 @@ fault_tests! {
     fault_template_last_modified_ticks: TemplateLastModifiedTicks => template_modified_at_update;
     fault_termination_moves_creation_time: TerminationMovesCreationTime => relationship_creation_kept;
     fault_relationship_created_at_request_time: RelationshipCreatedAtRequestTime => relationship_created;
+    fault_non_role_assignable_group_accepted: NonRoleAssignableGroupAccepted => not_role_assignable_group;
     fault_group_display_name_not_filled: GroupDisplayNameNotFilled => group_display_name;
     fault_group_display_name_from_client: GroupDisplayNameFromClient => forged_group_display_name;
     fault_application_object_id_is_app_id: ApplicationObjectIdIsAppId => application_object_id;

@@ -533,6 +533,10 @@ faults! {
         "a relationship's creationDateTime is its request's requestDateTime instead of the acceptance time",
         killed_by: ["relationship-created-at-acceptance"],
         breaks: ["REL-CREATION-DATETIME"];
+    NonRoleAssignableGroupAccepted => "non-role-assignable-group-accepted",
+        "a template's role assignment may name a security group that is not role-assignable",
+        killed_by: ["template-group-role-assignable"],
+        breaks: ["TPL-GROUP-ROLE-ASSIGNABLE"];
     GroupDisplayNameNotFilled => "group-display-name-not-filled",
         "templates carry no groupDisplayName on their role assignments",
         killed_by: ["template-group-display-name"],

@@ -342,7 +342,11 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
 /// `{"id"}` (as documented) or as `group@odata.bind`; stored as inline `group`.
 /// `groupDisplayName` is read-only: refused in the body, filled by the server when the
 /// template is saved.
-pub(crate) fn role_assignments(v: &Value) -> Result<Value, GraphError> {
+/// The one security group every mock tenant has that is not role-assignable: the mock has
+/// no directory, so every other group id counts as role-assignable (docs/mock.md).
+pub(crate) const NOT_ROLE_ASSIGNABLE_GROUP: &str = "ffffffff-5555-6666-7777-bbbbbbbbbbbb";
+
+pub(crate) fn role_assignments(v: &Value, faults: FaultSet) -> Result<Value, GraphError> {
     const KEY: &str = "delegatedAdministrationRoleAssignments";
     let mut out = Vec::new();
     for (i, item) in array(v, KEY)?.iter().enumerate() {
@@ -381,6 +385,13 @@ pub(crate) fn role_assignments(v: &Value) -> Result<Value, GraphError> {
                 )));
             }
         };
+        if group_id.eq_ignore_ascii_case(NOT_ROLE_ASSIGNABLE_GROUP)
+            && !faults.has(Fault::NonRoleAssignableGroupAccepted)
+        {
+            return Err(GraphError::bad_request(format!(
+                "Group '{group_id}' of '{path}' is not role-assignable; a delegated administration role assignment needs a role-assignable security group."
+            )));
+        }
         let roles = array(required(a, "roleTemplates")?, "roleTemplates")?;
         if roles.is_empty() {
             return Err(GraphError::bad_request(format!(
@@ -610,7 +621,7 @@ mod tests {
         let inline = json!([{"roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451", "name": "Global Reader"}], "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}}]);
         let bind = json!([{"roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451"}], "group@odata.bind": "https://graph.microsoft.com/v1.0/groups/ffffffff-5555-6666-7777-aaaaaaaaaaaa"}]);
         for v in [inline, bind] {
-            let out = role_assignments(&v).unwrap_or_default();
+            let out = role_assignments(&v, FaultSet::default()).unwrap_or_default();
             assert_eq!(
                 out[0]["group"]["id"],
                 "ffffffff-5555-6666-7777-aaaaaaaaaaaa"
@@ -623,7 +634,9 @@ mod tests {
             json!([{"roleTemplates": [{"id": "f2ef992c-3afb-46b9-b7cf-a126ee74c451"}], "group": {"id": "ffffffff-5555-6666-7777-aaaaaaaaaaaa"}, "groupDisplayName": "x"}]),
         ] {
             assert_eq!(
-                role_assignments(&bad).err().map(|e| e.status),
+                role_assignments(&bad, FaultSet::default())
+                    .err()
+                    .map(|e| e.status),
                 Some(400),
                 "{bad}"
             );

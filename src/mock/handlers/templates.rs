@@ -282,7 +282,7 @@ pub(super) fn display_name(x: &Value) -> Result<String, GraphError> {
 /// `groupDisplayName` the client sent replaces the one the service fills in.
 fn role_assignments(x: &Value, f: FaultSet) -> Result<Value, GraphError> {
     if !f.has(Fault::GroupDisplayNameFromClient) {
-        return v::role_assignments(x);
+        return v::role_assignments(x, f);
     }
     let mut stripped = x.clone();
     let sent: Vec<Option<Value>> = stripped
@@ -294,7 +294,7 @@ fn role_assignments(x: &Value, f: FaultSet) -> Result<Value, GraphError> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut out = v::role_assignments(&stripped)?;
+    let mut out = v::role_assignments(&stripped, f)?;
     if let Some(items) = out.as_array_mut() {
         for (a, name) in items.iter_mut().zip(sent) {
             if let (Some(m), Some(n)) = (a.as_object_mut(), name) {
