@@ -24,6 +24,15 @@ const METRIC_CONTAINERS: &[&str] = &[
 
 const KNOWN: &[Known] = &[
     Known {
+        change: Change::TypeRenamed,
+        types: &[
+            "b2bRegistrationMetricsInitial",
+            "b2bRegistrationMetricsRecent",
+        ],
+        members: &[],
+        reason: "the doc pages write `b2b…`, the metadata `b2B…`; `@odata.type` accepts both (the schemas' `$comment`)",
+    },
+    Known {
         change: Change::TypeAdded,
         types: &["longRunningOperation", "longRunningOperationStatus"],
         members: &[],
@@ -94,7 +103,7 @@ pub(super) fn reason(d: &Difference) -> Option<&'static str> {
                     None => k.members.is_empty(),
                     Some(m) => k.members.contains(&m.as_str()),
                 }
-                && d.renamed_to.is_none()
+                && (d.renamed_to.is_none() || k.change == Change::TypeRenamed)
         })
         .map(|k| k.reason)
 }
