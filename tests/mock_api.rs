@@ -2443,6 +2443,182 @@ async fn the_router_serves_the_same_api_for_tgconform_serve() {
     server.abort();
 }
 
+// ===== what Microsoft's generated SDK found =====
+
+const COLLECTIONS: [&str; 5] = [
+    "governanceRequests",
+    "governanceInvitations",
+    "governanceRelationships",
+    "governancePolicyTemplates",
+    "relatedTenants",
+];
+
+#[tokio::test]
+async fn count_on_every_collection_is_an_unsupported_query_not_an_unknown_id() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    for set in COLLECTIONS {
+        let r = api.get(&tok, &p(&format!("/{set}/$count"))).await;
+        assert_eq!(
+            (r.status, r.str("/error/code").as_str()),
+            (400, "Request_UnsupportedQuery"),
+            "{set}: {:?}",
+            r.json
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_root_is_405_with_an_empty_allow_to_every_method() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    for method in ["GET", "PATCH", "DELETE"] {
+        let body = match method {
+            "PATCH" => Body::Json(json!({"id": "x"})),
+            _ => Body::None,
+        };
+        let r = api.send(Some(&tok), method, ROOT, body).await;
+        assert_eq!(
+            (r.status, r.header("allow")),
+            (405, Some("")),
+            "{method}: {:?}",
+            r.json
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_nested_template_is_refused_with_a_message_naming_the_bind() {
+    let api = Api::start(&[]);
+    let x = pair();
+    let template = first_template(&api, &x.gt).await;
+    enable_invitations(&api, &x.gt).await;
+    invite(&api, &x).await;
+    let r = api
+        .post(
+            &x.gt,
+            &p("/governanceRequests"),
+            json!({"governedTenantId": x.d.tid, "governancePolicyTemplate": {"id": template}}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{:?}", r.json);
+    assert!(
+        r.str("/error/message")
+            .contains("governancePolicyTemplate@odata.bind"),
+        "{:?}",
+        r.json
+    );
+}
+
+/// `@odata.context` and `@odata.etag` as a read-modify-write client sends them back.
+fn with_control_information(mut body: Value, type_name: &str) -> Value {
+    body["@odata.context"] = json!("https://graph.microsoft.com/beta/$metadata#x/$entity");
+    body["@odata.etag"] = json!("W/\"1\"");
+    body["@odata.type"] = json!(format!(
+        "#microsoft.graph.tenantGovernanceServices.{type_name}"
+    ));
+    body
+}
+
+#[tokio::test]
+async fn control_information_is_accepted_in_every_write_body() {
+    let api = Api::start(&[]);
+    let (x, _, _, req) = pending(&api).await;
+    let template = first_template(&api, &x.gt).await;
+    let writes = [
+        (
+            &x.gt,
+            "POST",
+            p("/governancePolicyTemplates"),
+            with_control_information(template_body("c"), "governancePolicyTemplate"),
+            201,
+        ),
+        (
+            &x.gt,
+            "PATCH",
+            p(&format!("/governancePolicyTemplates/{template}")),
+            with_control_information(json!({"description": "c"}), "governancePolicyTemplate"),
+            200,
+        ),
+        (
+            &x.gt,
+            "PATCH",
+            p("/settings"),
+            with_control_information(
+                json!({"canReceiveInvitations": true}),
+                "tenantGovernanceSetting",
+            ),
+            200,
+        ),
+        (
+            &x.dt,
+            "PATCH",
+            p(&format!("/governanceRequests/{req}")),
+            with_control_information(json!({"status": "accepted"}), "governanceRequest"),
+            200,
+        ),
+    ];
+    for (tok, method, path, body, want) in writes {
+        let r = api.send(Some(tok), method, &path, Body::Json(body)).await;
+        assert_eq!(r.status, want, "{method} {path}: {:?}", r.json);
+    }
+}
+
+#[tokio::test]
+async fn control_information_is_accepted_in_nested_template_objects() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let mut body = template_body("nested");
+    let ctx = json!("https://graph.microsoft.com/beta/$metadata#x");
+    let app = &mut body["multiTenantApplicationsToProvision"][0];
+    app["@odata.type"] =
+        json!("#microsoft.graph.tenantGovernanceServices.multiTenantApplicationsToProvision");
+    app["requiredResourceAccesses"][0]["@odata.type"] =
+        json!("#microsoft.graph.tenantGovernanceServices.requiredResourceAccess");
+    app["requiredResourceAccesses"][0]["permissions"][0]["@odata.type"] =
+        json!("#microsoft.graph.tenantGovernanceServices.resourcePermission");
+    let ra = &mut body["delegatedAdministrationRoleAssignments"][0];
+    ra["@odata.type"] =
+        json!("#microsoft.graph.tenantGovernanceServices.delegatedAdministrationRoleAssignment");
+    ra["@odata.context"] = ctx;
+    ra["roleTemplates"][0]["@odata.type"] =
+        json!("#microsoft.graph.tenantGovernanceServices.roleTemplate");
+    ra["group"]["@odata.type"] = json!("#microsoft.graph.group");
+    let r = api.post(&tok, &p("/governancePolicyTemplates"), body).await;
+    assert_eq!(r.status, 201, "{:?}", r.json);
+}
+
+#[tokio::test]
+async fn an_odata_type_of_another_type_is_refused_at_the_top_and_nested() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let mut top = template_body("t");
+    top["@odata.type"] = json!("#microsoft.graph.tenantGovernanceServices.governanceRequest");
+    let mut nested = template_body("n");
+    nested["delegatedAdministrationRoleAssignments"][0]["roleTemplates"][0]["@odata.type"] =
+        json!("#microsoft.graph.roleTemplate");
+    for (what, body) in [("top", top), ("nested", nested)] {
+        let r = api.post(&tok, &p("/governancePolicyTemplates"), body).await;
+        assert_eq!(r.status, 400, "{what}: {:?}", r.json);
+    }
+}
+
+#[tokio::test]
+async fn a_template_patch_of_a_whole_get_answer_is_still_refused_for_its_read_only_properties() {
+    let api = Api::start(&[]);
+    let tok = admin(&tenant("T"));
+    let template = first_template(&api, &tok).await;
+    let path = p(&format!("/governancePolicyTemplates/{template}"));
+    let read = api.get(&tok, &path).await;
+    let r = api.patch(&tok, &path, read.json.clone()).await;
+    assert_eq!(r.status, 400, "{:?}", r.json);
+    assert!(
+        r.str("/error/message").contains("read-only"),
+        "{:?}",
+        r.json
+    );
+}
+
 // ===== one test per fault =====
 
 /// What a probe observes: a short text that differs between a correct and a faulty mock.
@@ -3215,6 +3391,34 @@ mod probes {
     }
     // ----- lifecycle and validation ([H]) -----
 
+    pub async fn count_segment(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        obs_status(api.get(&tok, &p("/governanceRequests/$count")).await).await
+    }
+    pub async fn root(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        obs_status(api.get(&tok, ROOT).await).await
+    }
+    pub async fn nested_template(api: &Api) -> Obs {
+        let x = pair();
+        let template = first_template(api, &x.gt).await;
+        enable_invitations(api, &x.gt).await;
+        invite(api, &x).await;
+        obs_status(
+            api.post(
+                &x.gt,
+                &p("/governanceRequests"),
+                json!({"governedTenantId": x.d.tid, "governancePolicyTemplate": {"id": template}}),
+            )
+            .await,
+        )
+        .await
+    }
+    pub async fn control_information(api: &Api) -> Obs {
+        let tok = admin(&tenant("T"));
+        let body = json!({"@odata.context": "x", "canReceiveInvitations": true});
+        obs_status(api.patch(&tok, &p("/settings"), body).await).await
+    }
     pub async fn undocumented_method(api: &Api) -> Obs {
         let tok = admin(&tenant("T"));
         obs_status(api.delete(&tok, &p("/settings")).await).await
@@ -3659,6 +3863,7 @@ fault_tests! {
     fault_skip_ignored: SkipIgnored => skip;
     fault_orderby_ignored: OrderbyIgnored => orderby;
     fault_version_filter_eq_only: VersionFilterEqOnly => version_filter;
+    fault_count_segment_is_an_id: CountSegmentIsAnId => count_segment;
     fault_orderby_skip_only_on_templates: OrderbySkipOnlyOnTemplates => request_orderby;
     fault_date_in_local_time: DateInLocalTime => date_local_time;
     fault_invitations_on_by_default: InvitationsOnByDefault => invitations_default;
@@ -3668,6 +3873,7 @@ fault_tests! {
     fault_requests_listed_for_sender_only: RequestsListedForSenderOnly => received_requests_listed;
     fault_invitations_listed_for_sender_only: InvitationsListedForSenderOnly => received_invitations_listed;
     fault_missing_bind_uses_default_template: MissingBindUsesDefaultTemplate => request_without_bind;
+    fault_nested_template_taken_as_bind: NestedTemplateTakenAsBind => nested_template;
     fault_empty_request_patch_ignored: EmptyRequestPatchIgnored => empty_request_patch;
     fault_sentinel_status_ignored: SentinelStatusIgnored => sentinel_status;
     fault_patch_response_shows_old_status: PatchResponseShowsOldStatus => accept_answer;
@@ -3679,6 +3885,7 @@ fault_tests! {
     fault_refresh_returns_202: RefreshReturns202 => refresh_answer;
     fault_delete_unknown_is_204: DeleteUnknownIs204 => delete_unknown;
     fault_undocumented_method_404: UndocumentedMethod404 => undocumented_method;
+    fault_root_is_unknown_segment: RootIsUnknownSegment => root;
     fault_request_delete_withdraws: RequestDeleteWithdraws => withdraw_request;
     fault_invitation_patch_allowed: InvitationPatchAllowed => patch_invitation;
     fault_relationship_delete_allowed: RelationshipDeleteAllowed => delete_relationship;
@@ -3687,6 +3894,7 @@ fault_tests! {
     fault_relationship_sentinel_ignored: RelationshipSentinelIgnored => relationship_sentinel;
     fault_termination_request_cancellable: TerminationRequestCancellable => cancel_termination_request;
     fault_body_read_only_properties_ignored: BodyReadOnlyPropertiesIgnored => read_only_in_request_body;
+    fault_control_information_refused: ControlInformationRefused => control_information;
     fault_empty_settings_patch_ignored: EmptySettingsPatchIgnored => empty_settings_patch;
     fault_request_timestamps_local: RequestTimestampsLocal => request_time;
     fault_decision_moves_request_time: DecisionMovesRequestTime => decided_request_times;

@@ -12,7 +12,7 @@ mod token;
 
 pub use operations::{
     Access, BOUND_OPERATIONS, BoundOperation, OPERATIONS, Operation, OperationId, RoleSet,
-    RouteMatch, Segment, allowed_methods, bound_operation_name, find_operation, route,
+    RouteMatch, Segment, allowed_methods, bound_operation_name, find_operation, is_root, route,
     unknown_segment,
 };
 pub use roles::{ROLE_NAMES, role_name};

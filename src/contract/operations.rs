@@ -564,6 +564,14 @@ pub fn allowed_methods<S: AsRef<str>>(segments: &[S]) -> Vec<&'static str> {
         .collect()
 }
 
+/// Whether the path is the namespace's root, `/directory/tenantGovernance`: a documented
+/// resource (entity `tenantGovernance`) whose page lists no methods, so
+/// [`allowed_methods`] is empty there although the path exists.
+pub fn is_root<S: AsRef<str>>(segments: &[S]) -> bool {
+    let [a, b] = segments else { return false };
+    a.as_ref() == "directory" && b.as_ref() == "tenantGovernance"
+}
+
 /// The first segment no documented route has at its position (after the segments
 /// before it matched), for Graph's "Resource not found for the segment" answer; `None`
 /// when every segment is on some route (the path is a prefix of one, or too long only
@@ -759,6 +767,15 @@ mod tests {
         let s = segs("/directory/tenantGovernance/governancePolicyTemplates");
         assert_eq!(allowed_methods(&s), ["GET", "POST"]);
         assert!(allowed_methods(&segs("/directory/tenantGovernance/nope")).is_empty());
+    }
+
+    #[test]
+    fn the_root_is_known_and_offers_no_method() {
+        let root = segs("/directory/tenantGovernance");
+        assert!(is_root(&root));
+        assert!(allowed_methods(&root).is_empty());
+        assert!(!is_root(&segs("/directory/tenantGovernance/settings")));
+        assert!(!is_root(&segs("/directory")));
     }
 
     #[test]

@@ -60,14 +60,20 @@ impl GraphError {
         Self::new(404, "Request_ResourceNotFound", message)
     }
 
-    /// 405 with the methods the path offers.
+    /// 405 with the methods the path offers; an empty `Allow` where it offers none
+    /// (RFC 9110 §10.2.1: "the resource allows no methods").
     pub fn method_not_allowed(method: &str, allow: String) -> Self {
+        let message = if allow.is_empty() {
+            format!(
+                "The HTTP method '{method}' is not supported on this resource; it offers no methods: use its collections and settings."
+            )
+        } else {
+            format!("The HTTP method '{method}' is not supported on this resource; use {allow}.")
+        };
         GraphError {
             status: 405,
             code: "MethodNotAllowed",
-            message: format!(
-                "The HTTP method '{method}' is not supported on this resource; use {allow}."
-            ),
+            message,
             allow: Some(allow),
         }
     }

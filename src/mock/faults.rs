@@ -176,6 +176,10 @@ faults! {
         "a request without governancePolicyTemplate@odata.bind is created from the default template",
         killed_by: ["bad-request-bodies"],
         breaks: ["REQ-CREATE-REQUIRES-TEMPLATE"];
+    NestedTemplateTakenAsBind => "nested-template-taken-as-bind",
+        "a request create with a nested governancePolicyTemplate {id} object is taken as the bind to that template",
+        killed_by: ["nested-template-is-no-bind"],
+        breaks: ["REQ-CREATE-NESTED-TEMPLATE"];
     EmptyRequestPatchIgnored => "empty-request-patch-ignored",
         "a request PATCH without status answers 200 and changes nothing",
         killed_by: ["bad-request-bodies"],
@@ -463,6 +467,10 @@ faults! {
         "$orderby is accepted but the list keeps its stored order",
         killed_by: ["odata-templates"],
         breaks: ["ODATA-ORDERBY"];
+    CountSegmentIsAnId => "count-segment-is-an-id",
+        "a collection's /$count segment is looked up as an item id and answered 404",
+        killed_by: ["count-segment"],
+        breaks: ["ODATA-COUNT-SEGMENT"];
     DateInLocalTime => "date-in-local-time",
         "entity timestamps are written in local time with an offset (+01:00) instead of UTC with Z",
         killed_by: ["odata-templates", "invitations-crud", "handshake-governed-terminates"],
@@ -473,6 +481,10 @@ faults! {
         "a method the docs do not list on a known path is answered 404 instead of 405 (or 400)",
         killed_by: ["undocumented-methods"],
         breaks: ["GRAPH-UNDOCUMENTED-METHOD", "REQ-NO-WITHDRAW", "INV-NO-UPDATE", "REL-NO-CREATE"];
+    RootIsUnknownSegment => "root-is-unknown-segment",
+        "the documented root /directory/tenantGovernance is answered 400 \"Resource not found for the segment 'tenantGovernance'\"",
+        killed_by: ["root-resource"],
+        breaks: ["GRAPH-ROOT-KNOWN"];
     RequestDeleteWithdraws => "request-delete-withdraws",
         "DELETE on a pending request answers 204 and withdraws it",
         killed_by: ["undocumented-methods"],
@@ -505,6 +517,10 @@ faults! {
         "read-only properties in request, invitation, relationship and template bodies are silently dropped",
         killed_by: ["read-only-properties-in-bodies", "relationship-status-values"],
         breaks: ["REQ-CREATE-READ-ONLY", "REQ-UPDATE-ONLY-STATUS", "INV-CREATE-READ-ONLY", "TPL-CREATE-READ-ONLY", "REL-UPDATE-ONLY-STATUS"];
+    ControlInformationRefused => "control-information-refused",
+        "OData control information in a body (@odata.context, @odata.etag) is refused 400 as a property that does not exist",
+        killed_by: ["control-information-in-bodies"],
+        breaks: ["GRAPH-BODY-CONTROL-INFORMATION"];
     EmptySettingsPatchIgnored => "empty-settings-patch-ignored",
         "a settings PATCH without canReceiveInvitations answers 200 and changes nothing",
         killed_by: ["settings-patch-needs-field"],

@@ -61,6 +61,41 @@ pub(crate) fn parse_body(
     }
 }
 
+/// The body without its OData control information and instance annotations (keys
+/// beginning with `@`), except `@odata.type`, which [`check_properties`] checks. A
+/// client that writes back what it read sends `@odata.context` and perhaps
+/// `@odata.etag`, and receivers "MUST NOT stop processing" on control information or
+/// annotations (OData JSON Format v4.01 §4.5, `GRAPH-BODY-CONTROL-INFORMATION`). The
+/// fault `control-information-refused` keeps them, so they are refused as unknown
+/// properties.
+pub(crate) fn without_control_information(
+    mut body: Map<String, Value>,
+    faults: FaultSet,
+) -> Map<String, Value> {
+    if !faults.has(Fault::ControlInformationRefused) {
+        body.retain(|k, _| !is_annotation(k) || k == ODATA_TYPE);
+    }
+    body
+}
+
+const ODATA_TYPE: &str = "@odata.type";
+
+/// Control information (`@odata.context`) or an instance annotation (`@ns.term`).
+fn is_annotation(key: &str) -> bool {
+    key.starts_with('@')
+}
+
+/// `@odata.type`, when sent, names `qualified` (with or without the leading `#`).
+fn check_odata_type(value: &Value, qualified: &str, path: &str) -> Result<(), GraphError> {
+    let want = format!("#{qualified}");
+    if value.as_str().is_some_and(|v| v == want || v == qualified) {
+        return Ok(());
+    }
+    Err(GraphError::bad_request(format!(
+        "@odata.type of '{path}' must be '{want}'."
+    )))
+}
+
 /// Every key must be writable here; read-only keys and unknown keys are 400.
 /// `@odata.type` may be sent if it names the right type.
 pub(crate) fn check_properties(
@@ -70,14 +105,8 @@ pub(crate) fn check_properties(
     read_only: &[&str],
 ) -> Result<(), GraphError> {
     for (key, value) in obj {
-        if key == "@odata.type" {
-            let want = contract::odata_type(type_name);
-            let ok = value.as_str().is_some_and(|v| v == want || v == &want[1..]);
-            if !ok {
-                return Err(GraphError::bad_request(format!(
-                    "@odata.type must be '{want}' for this resource."
-                )));
-            }
+        if key == ODATA_TYPE {
+            check_odata_type(value, &ns(type_name), type_name)?;
         } else if writable.contains(&key.as_str()) {
             continue;
         } else if read_only.contains(&key.as_str()) {
@@ -228,16 +257,30 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Keys of a nested complex value: unknown keys are 400 like top-level ones.
-fn only_keys(obj: &Map<String, Value>, path: &str, allowed: &[&str]) -> Result<(), GraphError> {
-    for k in obj.keys() {
-        if !allowed.contains(&k.as_str()) && k != "@odata.type" {
+/// Keys of a nested value of type `qualified`: unknown keys are 400 like top-level
+/// ones; `@odata.type` must name the type, other control information and annotations
+/// are ignored, as at the top (`without_control_information`).
+fn only_keys(
+    obj: &Map<String, Value>,
+    path: &str,
+    qualified: &str,
+    allowed: &[&str],
+) -> Result<(), GraphError> {
+    for (k, v) in obj {
+        if k == ODATA_TYPE {
+            check_odata_type(v, qualified, path)?;
+        } else if !allowed.contains(&k.as_str()) && !is_annotation(k) {
             return Err(GraphError::bad_request(format!(
                 "Property '{k}' does not exist on '{path}'."
             )));
         }
     }
     Ok(())
+}
+
+/// A type of the namespace, qualified.
+fn ns(type_name: &str) -> String {
+    format!("{}.{type_name}", contract::NAMESPACE)
 }
 
 fn opt_string(
@@ -269,6 +312,7 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
         only_keys(
             app,
             &path,
+            &ns("multiTenantApplicationsToProvision"),
             &[
                 "appId",
                 "objectId",
@@ -297,7 +341,12 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
             for (j, access) in array(list, "requiredResourceAccesses")?.iter().enumerate() {
                 let apath = format!("{path}.requiredResourceAccesses[{j}]");
                 let a = object(access, &apath)?;
-                only_keys(a, &apath, &["resourceAppId", "permissions"])?;
+                only_keys(
+                    a,
+                    &apath,
+                    &ns("requiredResourceAccess"),
+                    &["resourceAppId", "permissions"],
+                )?;
                 let mut am = Map::new();
                 am.insert(
                     "resourceAppId".into(),
@@ -310,7 +359,12 @@ pub(crate) fn applications(v: &Value, faults: FaultSet) -> Result<Value, GraphEr
                 {
                     let ppath = format!("{apath}.permissions[{k}]");
                     let p = object(p, &ppath)?;
-                    only_keys(p, &ppath, &["id", "name", "type"])?;
+                    only_keys(
+                        p,
+                        &ppath,
+                        &ns("resourcePermission"),
+                        &["id", "name", "type"],
+                    )?;
                     let mut pm = Map::new();
                     pm.insert("id".into(), Value::String(guid(required(p, "id")?, "id")?));
                     pm.insert(
@@ -357,11 +411,21 @@ pub(crate) fn role_assignments(v: &Value, faults: FaultSet) -> Result<Value, Gra
                 "Property 'groupDisplayName' of '{path}' is read-only and cannot be set."
             )));
         }
-        only_keys(a, &path, &["roleTemplates", "group", "group@odata.bind"])?;
+        only_keys(
+            a,
+            &path,
+            &ns("delegatedAdministrationRoleAssignment"),
+            &["roleTemplates", "group", "group@odata.bind"],
+        )?;
         let group_id = match (a.get("group"), a.get("group@odata.bind")) {
             (Some(g), None) => {
                 let g = object(g, "group")?;
-                only_keys(g, &format!("{path}.group"), &["id"])?;
+                only_keys(
+                    g,
+                    &format!("{path}.group"),
+                    "microsoft.graph.group",
+                    &["id"],
+                )?;
                 guid(required(g, "id")?, "group.id")?
             }
             (None, Some(b)) => {
@@ -402,7 +466,7 @@ pub(crate) fn role_assignments(v: &Value, faults: FaultSet) -> Result<Value, Gra
         for (j, r) in roles.iter().enumerate() {
             let rpath = format!("{path}.roleTemplates[{j}]");
             let r = object(r, &rpath)?;
-            only_keys(r, &rpath, &["id", "name"])?;
+            only_keys(r, &rpath, &ns("roleTemplate"), &["id", "name"])?;
             let mut rm = Map::new();
             rm.insert("id".into(), Value::String(guid(required(r, "id")?, "id")?));
             opt_string(r, "name", &mut rm)?;

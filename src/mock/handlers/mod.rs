@@ -94,7 +94,7 @@ impl Call<'_> {
             .headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        v::parse_body(self.inc.body, ct, faults)
+        v::parse_body(self.inc.body, ct, faults).map(|b| v::without_control_information(b, faults))
     }
 }
 
@@ -282,6 +282,13 @@ impl App {
             .ok_or_else(|| {
                 GraphError::bad_request("The path is not valid percent-encoded UTF-8.")
             })?;
+        if let Some(set) = count_segment(&segments)
+            && !self.faults.has(Fault::CountSegmentIsAnId)
+        {
+            return Err(GraphError::unsupported_query(format!(
+                "$count is not supported on {set}: this API documents no count; page through the list instead."
+            )));
+        }
         let Some(found) = contract::route(inc.method, &segments) else {
             return self.undocumented(&claims.tid, inc.method, &segments);
         };
@@ -394,11 +401,23 @@ fn decode_path_segment(s: &str) -> Option<Cow<'_, str>> {
     odata::percent_decode(&plus_safe).map(Cow::Owned)
 }
 
-/// No operation at this method and path: 405 if another method is offered there,
+/// The collection of `…/<collection>/$count`, OData's count segment. No page of this
+/// API lists it, but a generated SDK offers it on every collection, and without this
+/// the segment would be taken for an item id and answered 404 (`ODATA-COUNT-SEGMENT`).
+fn count_segment<'s>(segments: &'s [Cow<'_, str>]) -> Option<&'s str> {
+    let (last, collection) = segments.split_last()?;
+    let list = contract::route("GET", collection)?;
+    (last == "$count" && list.op.name.ends_with(".list"))
+        .then(|| collection.last().map(|c| c.as_ref()))
+        .flatten()
+}
+
+/// No operation at this method and path: 405 if the path is a documented resource
+/// (with the methods it offers in `Allow`, none at the root, whose page lists none),
 /// else Graph's 400 naming the first segment no resource has.
 fn no_route(method: &str, segments: &[Cow<'_, str>]) -> GraphError {
     let allowed = contract::allowed_methods(segments);
-    if !allowed.is_empty() {
+    if !allowed.is_empty() || contract::is_root(segments) {
         return GraphError::method_not_allowed(method, allowed.join(", "));
     }
     let unknown = contract::unknown_segment(segments)
@@ -435,7 +454,7 @@ mod tests {
             ("/directory/elsewhere/x", "elsewhere"),
             ("/me", "me"),
             ("/directory/tenantGovernance/governanceRequests/x/y", "y"),
-            ("/directory/tenantGovernance", "tenantGovernance"),
+            ("/directory", "directory"),
         ];
         for (p, seg) in cases {
             let e = no_route("GET", &segs(p));
@@ -445,6 +464,27 @@ mod tests {
                 "{p}: {}",
                 e.message
             );
+        }
+    }
+
+    #[test]
+    fn the_root_is_405_with_an_empty_allow() {
+        for method in ["GET", "PATCH", "DELETE"] {
+            let e = no_route(method, &segs("/directory/tenantGovernance"));
+            assert_eq!((e.status, e.allow.as_deref()), (405, Some("")), "{method}");
+        }
+    }
+
+    #[test]
+    fn count_segments_name_their_collection() {
+        let p = "/directory/tenantGovernance/relatedTenants/$count";
+        assert_eq!(count_segment(&segs(p)), Some("relatedTenants"));
+        for p in [
+            "/directory/tenantGovernance/settings/$count",
+            "/directory/tenantGovernance/governanceRequests/x/$count",
+            "/directory/tenantGovernance/governanceRequests/count",
+        ] {
+            assert_eq!(count_segment(&segs(p)), None, "{p}");
         }
     }
 

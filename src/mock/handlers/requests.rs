@@ -104,6 +104,7 @@ impl App {
         if f.has(Fault::BodyReadOnlyPropertiesIgnored) {
             body.retain(|k, _| !REQUEST_READ_ONLY.contains(&k.as_str()));
         }
+        nested_template(&mut body, f)?;
         v::check_properties(
             &body,
             "governanceRequest",
@@ -385,6 +386,35 @@ impl App {
             created: now,
             snapshot,
         });
+    }
+}
+
+/// `governancePolicyTemplate` written as a nested object (`{"id": …}`), as a generated
+/// SDK offers the navigation. In OData a nested entity in a create is a deep insert (a
+/// new template), not a reference, and the docs document only the bind: 400 naming the
+/// bind (`REQ-CREATE-NESTED-TEMPLATE`). The fault `nested-template-taken-as-bind` takes
+/// the nested id as the bind instead.
+fn nested_template(body: &mut Map<String, Value>, f: FaultSet) -> Result<(), GraphError> {
+    const NAV: &str = "governancePolicyTemplate";
+    let Some(nested) = body.get(NAV) else {
+        return Ok(());
+    };
+    let id = nested.get("id").and_then(Value::as_str).map(str::to_string);
+    match id {
+        Some(id) if f.has(Fault::NestedTemplateTakenAsBind) => {
+            body.remove(NAV);
+            body.entry(format!("{NAV}@odata.bind")).or_insert_with(|| {
+                Value::String(format!(
+                    "directory/tenantGovernance/governancePolicyTemplates/{}",
+                    crate::mock::odata::percent_encode(&id)
+                ))
+            });
+            Ok(())
+        }
+        _ => Err(GraphError::bad_request(format!(
+            "'{NAV}' is a navigation property and cannot be written as a nested object; bind the template with \
+             \"{NAV}@odata.bind\": \"https://graph.microsoft.com/beta/directory/tenantGovernance/governancePolicyTemplates/{{id}}\"."
+        ))),
     }
 }
 

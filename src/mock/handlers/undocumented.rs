@@ -23,6 +23,9 @@ impl App {
         segments: &[Cow<'_, str>],
     ) -> Result<Reply, GraphError> {
         let f = self.faults;
+        // The root is documented (entity `tenantGovernance`) but offers no method.
+        let root = contract::is_root(segments);
+        let known = root || !contract::allowed_methods(segments).is_empty();
         let under_root =
             segments.len() == 4 && segments[..2].iter().zip(ROOT).all(|(s, r)| s.as_ref() == r);
         let (set, id) = if under_root {
@@ -63,20 +66,15 @@ impl App {
                     _ => Err(not_found("governance relationship", id, f)),
                 }
             }
-            _ if f.has(Fault::UndocumentedMethod404)
-                && !contract::allowed_methods(segments).is_empty() =>
-            {
-                Err(GraphError::not_found(format!(
-                    "No resource was found that matches {method} on this path."
-                )))
-            }
-            _ if self.decisions.has(Decision::UndocumentedMethod403)
-                && !contract::allowed_methods(segments).is_empty() =>
-            {
-                Err(GraphError::forbidden(format!(
-                    "{method} is not allowed on this resource."
-                )))
-            }
+            _ if root && f.has(Fault::RootIsUnknownSegment) => Err(GraphError::bad_request(
+                "Resource not found for the segment 'tenantGovernance'.",
+            )),
+            _ if f.has(Fault::UndocumentedMethod404) && known => Err(GraphError::not_found(
+                format!("No resource was found that matches {method} on this path."),
+            )),
+            _ if self.decisions.has(Decision::UndocumentedMethod403) && known => Err(
+                GraphError::forbidden(format!("{method} is not allowed on this resource.")),
+            ),
             _ => Err(no_route(method, segments)),
         }
     }
