@@ -42,7 +42,7 @@ fn load_checked(
 ) -> Result<Vec<SuiteScenario>, CliError> {
     match suite::load(source, schema_types, light_above) {
         Ok(out) if out.is_empty() => Err(usage(match source {
-            SuiteSource::Dir(dir) => format!("no scenario files (*.yaml) in {}", dir.display()),
+            SuiteSource::Dir(dir, _) => format!("no scenario files (*.yaml) in {}", dir.display()),
             SuiteSource::Embedded(_) => "this binary holds no scenarios".to_string(),
         })),
         Ok(out) => {

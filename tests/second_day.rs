@@ -1,0 +1,111 @@
+//! Issue P, "A user's second day": a folder of one's own, a named built-in profile, a
+//! target that is down, a token every request is refused with. Each test here failed
+//! before its fix.
+
+// Test code: a panic is how a check fails.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{scratch_dir, write};
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn all(&self) -> String {
+        format!(
+            "exit {}\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Run tgconform in `cwd`.
+fn tgc(args: &[&str], cwd: &Path) -> Out {
+    let out = common::tgconform_command()
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("TGCONFORM_LOG")
+        .env_remove("INSTA_UPDATE")
+        .env_remove("CI")
+        .output()
+        .expect("run tgconform");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch folder holding `my/scenarios/` with the README's example scenario in it.
+fn folder_with_readme_example(name: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    let example =
+        std::fs::read_to_string(repo().join("tests/fixtures/readme/request-accepted.yaml"))
+            .expect("the README's example scenario");
+    write(&dir, "my/scenarios/request-accepted.yaml", &example);
+    dir
+}
+
+// ---- 1. A user's own scenario folder and the built-in fixtures ----
+
+#[test]
+fn a_users_folder_without_fixtures_loads_a_scenario_that_uses_a_builtin_fixture() {
+    let dir = folder_with_readme_example("p1-builtin-fixture");
+    let out = tgc(&["list", "--scenarios", "my/scenarios"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+#[test]
+fn a_local_fixture_wins_over_the_builtin_one_of_its_name() {
+    let dir = folder_with_readme_example("p1-local-wins");
+    // The scenario uses `{{ templateId }}`: a local `policy-template` that provides
+    // another name makes the load fail, so a pass would mean the built-in one was used.
+    write(
+        &dir,
+        "my/scenarios/fixtures/policy-template.yaml",
+        "params: [as]\nprovides: [otherId]\nsteps:\n  - name: find\n    as: $as\n    request: {method: GET, path: /directory/tenantGovernance/governancePolicyTemplates}\n    expect: {status: 200}\n    capture: {otherId: \"$.value[0].id\"}\n",
+    );
+    let out = tgc(&["list", "--scenarios", "my/scenarios"], &dir);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("templateId"), "{}", out.all());
+}
+
+#[test]
+fn list_fixtures_of_a_folder_names_the_local_file_or_built_in_for_each_fixture() {
+    let dir = folder_with_readme_example("p1-list-fixtures");
+    write(
+        &dir,
+        "my/scenarios/fixtures/mine.yaml",
+        "description: my own\nprovides: []\nsteps:\n  - name: read\n    as: governing\n    request: {method: GET, path: /directory/tenantGovernance/settings}\n    expect: {status: 200}\n",
+    );
+    let out = tgc(&["list", "--fixtures", "--scenarios", "my/scenarios"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let from = |name: &str| {
+        out.stdout
+            .split("\n\n")
+            .find(|b| b.starts_with(&format!("{name} ")))
+            .and_then(|b| b.lines().find_map(|l| l.trim().strip_prefix("from:")))
+            .map(str::trim)
+            .map(str::to_string)
+    };
+    assert_eq!(
+        (from("mine"), from("policy-template")),
+        (
+            Some("my/scenarios/fixtures/mine.yaml".to_string()),
+            Some("built-in".to_string())
+        ),
+        "{}",
+        out.all()
+    );
+}
