@@ -109,3 +109,91 @@ fn list_fixtures_of_a_folder_names_the_local_file_or_built_in_for_each_fixture()
         out.all()
     );
 }
+
+// ---- 1. `tgconform init` ----
+
+/// `tgconform init starter` in a fresh scratch folder; returns the starter folder.
+fn init(name: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    let out = tgc(&["init", "starter"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+    dir.join("starter")
+}
+
+#[test]
+fn the_starter_scenario_passes_against_the_embedded_mock() {
+    let dir = init("p1-init-run");
+    let out = tgc(&["run"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+#[test]
+fn the_starter_profile_runs_the_starter_scenario_against_the_embedded_mock() {
+    let dir = init("p1-init-profile");
+    let out = tgc(&["run", "--profile", "profiles/my-target.yaml"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+#[test]
+fn init_ignores_pending_snapshots() {
+    let dir = init("p1-init-gitignore");
+    let text = std::fs::read_to_string(dir.join(".gitignore")).unwrap_or_default();
+    assert!(text.lines().any(|l| l == "*.snap.new"), "{text}");
+}
+
+#[test]
+fn every_starter_yaml_file_is_valid_against_the_schema_its_first_line_names() {
+    let dir = init("p1-init-schemas");
+    for file in [
+        "scenarios/read-a-policy-template.yaml",
+        "profiles/my-target.yaml",
+    ] {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let schema_ref = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# yaml-language-server: $schema="))
+            .unwrap_or_else(|| panic!("{file} names no schema on its first line"));
+        let schema_path = path.parent().unwrap().join(schema_ref);
+        let schema: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(&schema_path)
+                .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display())),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display()));
+        let validator = jsonschema::draft7::new(&schema).unwrap_or_else(|e| panic!("{e}"));
+        let doc: serde_json::Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{file}: {}", errors.join("\n"));
+    }
+}
+
+#[test]
+fn init_overwrites_no_existing_file_and_exits_2() {
+    let dir = scratch_dir("p1-init-refuses");
+    write(&dir, "starter/.gitignore", "mine\n");
+    let out = tgc(&["init", "starter"], &dir);
+    let kept = std::fs::read_to_string(dir.join("starter/.gitignore")).unwrap_or_default();
+    assert_eq!(
+        (
+            out.code,
+            kept.as_str(),
+            dir.join("starter/scenarios").exists()
+        ),
+        (2, "mine\n", false),
+        "{}",
+        out.all()
+    );
+    assert!(out.stderr.contains(".gitignore"), "{}", out.all());
+}
+
+#[test]
+fn init_help_shows_an_example() {
+    let out = tgc(&["init", "--help"], repo());
+    assert!(
+        out.stdout.contains("tgconform init my-conformance"),
+        "{}",
+        out.all()
+    );
+}
