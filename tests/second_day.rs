@@ -197,3 +197,72 @@ fn init_help_shows_an_example() {
         out.all()
     );
 }
+
+// ---- 2. The built-in profile, named, and the snapshot folder in the header ----
+
+const SNAPSHOTTED: &str = r#"name: read the settings
+actors: [governing]
+steps:
+  - name: read settings
+    as: governing
+    request: {method: GET, path: /directory/tenantGovernance/settings}
+    expect: {status: 200}
+    snapshot: true
+"#;
+
+/// A scratch folder laid out like the repository: `scenarios/settings.yaml` (one
+/// snapshotted step), its snapshot recorded, and the built-in profile's file.
+fn repo_with_a_recorded_snapshot(name: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    write(&dir, "scenarios/settings.yaml", SNAPSHOTTED);
+    let builtin = std::fs::read_to_string(repo().join("profiles/embedded-mock.yaml"))
+        .expect("the built-in profile's file");
+    write(&dir, "profiles/embedded-mock.yaml", &builtin);
+    let out = tgc(&["run", "--snapshots", "new"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(
+        dir.join("snapshots/settings.snap").is_file(),
+        "{}",
+        out.all()
+    );
+    dir
+}
+
+#[test]
+fn naming_the_builtin_profile_compares_with_the_snapshots_of_not_naming_it() {
+    let dir = repo_with_a_recorded_snapshot("p2-builtin-profile");
+    let out = tgc(&["run", "--profile", "profiles/embedded-mock.yaml"], &dir);
+    assert_eq!(out.code, 0, "{}", out.all());
+}
+
+#[test]
+fn the_line_after_the_banner_names_the_snapshot_folder_and_mode() {
+    let dir = repo_with_a_recorded_snapshot("p2-header");
+    let builtin = std::fs::read_to_string(dir.join("profiles/embedded-mock.yaml")).unwrap();
+    write(
+        &dir,
+        "profiles/other.yaml",
+        &format!("{builtin}\nsnapshotMode: shape\n"),
+    );
+    let out = tgc(
+        &[
+            "run",
+            "--profile",
+            "profiles/other.yaml",
+            "--snapshots",
+            "new",
+        ],
+        &dir,
+    );
+    let second = out
+        .stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("tgconform "))
+        .nth(1);
+    assert_eq!(
+        second,
+        Some("snapshots: snapshots/other/ (shape mode, unless a scenario sets snapshotMode)"),
+        "{}",
+        out.all()
+    );
+}

@@ -46,6 +46,12 @@ pub enum Target {
 /// that needs the whole scenario plugs in (e.g. comparing snapshots).
 pub trait ScenarioCheck: Send + Sync {
     fn check(&self, scenario: &Scenario, outcome: &mut ScenarioOutcome);
+
+    /// One line for the run's header: what this check judges against (e.g. the
+    /// snapshot folder and mode), so a surprising verdict can be traced to it.
+    fn describe(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Why an engine could not be built.
@@ -320,6 +326,7 @@ impl Engine {
             scenarios: planned.len(),
             shuffle: self.shuffle,
             started_at: SystemTime::now(),
+            checks: self.checks.iter().filter_map(|c| c.describe()).collect(),
         };
         sink.emit(&Event::RunStarted(&info));
         let _signals = self.signals.then(|| self.watch_signals(&sink));
