@@ -266,3 +266,46 @@ fn the_line_after_the_banner_names_the_snapshot_folder_and_mode() {
         out.all()
     );
 }
+
+// ---- 3. A target that is down ----
+
+/// A loopback port nothing listens on: bound by the OS, then released.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local addr").port();
+    drop(listener);
+    port
+}
+
+#[test]
+fn a_target_that_is_down_is_one_message_and_exit_2_with_no_scenario_output() {
+    let url = format!("http://127.0.0.1:{}/beta", closed_port());
+    let out = tgc(&["run", "--target", &url, "settings"], repo());
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert!(
+        out.code == 2
+            && out.stdout.is_empty()
+            && lines.len() == 1
+            && lines[0].contains(&url)
+            && lines[0].contains("cannot be reached"),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn a_target_that_answers_404_to_everything_is_reachable_and_runs() {
+    let server = common::StubServer::start(
+        axum::Router::new()
+            .fallback(|| async { (axum::http::StatusCode::NOT_FOUND, "no such thing") }),
+    );
+    let out = tgc(
+        &["run", "--target", &server.base_url(), "settings-round-trip"],
+        repo(),
+    );
+    assert!(
+        out.code == 1 && out.stdout.contains("FAIL  scenario::settings-round-trip"),
+        "{}",
+        out.all()
+    );
+}

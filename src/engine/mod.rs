@@ -54,6 +54,15 @@ pub trait ScenarioCheck: Send + Sync {
     }
 }
 
+/// The target gave no HTTP answer at all: it is down or out of reach, which is no
+/// finding about its conformance.
+#[derive(Debug, thiserror::Error)]
+#[error("the target {url} cannot be reached: {error}")]
+pub struct Unreachable {
+    pub url: String,
+    pub error: HttpError,
+}
+
 /// Why an engine could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -292,6 +301,25 @@ impl Engine {
     /// Interrupt the run from elsewhere (another thread, a test): as Ctrl-C does.
     pub fn interrupt(&self) -> Arc<Interrupt> {
         Arc::clone(self.runner.interrupt())
+    }
+
+    /// One `GET` of the base URL, without a token, before anything else is sent: a
+    /// target that is down would otherwise fail every step of every scenario, and an
+    /// outage would read as a conformance failure. Any HTTP answer, whatever its status,
+    /// means it is up. The embedded mock is not probed (this engine started it).
+    pub fn check_reachable(&self) -> Result<(), Unreachable> {
+        if self.kind == TargetKind::Embedded {
+            return Ok(());
+        }
+        let probe = self.runner.probe(&self.base_url);
+        let answer = match &self.runtime {
+            Rt::Owned(rt) => rt.block_on(probe),
+            Rt::Borrowed(h) => h.block_on(probe),
+        };
+        answer.map_err(|error| Unreachable {
+            url: self.base_url.clone(),
+            error,
+        })
     }
 
     /// Run `planned` (blocking) and send every event to `reporter`.
