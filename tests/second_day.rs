@@ -309,3 +309,149 @@ fn a_target_that_answers_404_to_everything_is_reachable_and_runs() {
         out.all()
     );
 }
+
+// ---- 4. A token every request is refused with ----
+
+/// Run tgconform in `cwd` with one more environment variable.
+fn tgc_env(args: &[&str], cwd: &Path, key: &str, value: &str) -> Out {
+    let out = common::tgconform_command()
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("TGCONFORM_LOG")
+        .env_remove("CI")
+        .env(key, value)
+        .output()
+        .expect("run tgconform");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const REFUSED_TOKEN: &str = "canary-token-9f3e1c";
+
+/// A Graph error with this status.
+fn graph_error(status: u16) -> axum::response::Response {
+    axum::response::IntoResponse::into_response((
+        axum::http::StatusCode::from_u16(status).unwrap(),
+        [("content-type", "application/json")],
+        r#"{"error":{"code":"InvalidAuthenticationToken","message":"Access token is empty or invalid."}}"#,
+    ))
+}
+
+/// Five scenarios (`s1` … `s5`) of one step each, as `governing`, whose token comes
+/// from `TGC_P4_TOKEN`; a profile `p.yaml` for `target`.
+fn five_scenarios_of_governing(name: &str, target: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    for i in 1..=5 {
+        write(
+            &dir,
+            &format!("scenarios/s{i}.yaml"),
+            "name: read the settings\nactors: [governing]\nsteps:\n  - name: read\n    as: governing\n    request: {method: GET, path: /directory/tenantGovernance/settings}\n    expect: {status: 200}\n",
+        );
+    }
+    write(
+        &dir,
+        "p.yaml",
+        &format!(
+            "target: {target}\nactors:\n  governing:\n    tenantId: fresh\n    token: {{env: TGC_P4_TOKEN}}\n"
+        ),
+    );
+    dir
+}
+
+/// A run of the five scenarios, one at a time, against a target that answers 401 to
+/// everything.
+fn refused_run(name: &str) -> Out {
+    let server =
+        common::StubServer::start(axum::Router::new().fallback(|| async { graph_error(401) }));
+    let dir = five_scenarios_of_governing(name, &server.base_url());
+    tgc_env(
+        &["run", "--profile", "p.yaml", "--jobs", "1"],
+        &dir,
+        "TGC_P4_TOKEN",
+        REFUSED_TOKEN,
+    )
+}
+
+#[test]
+fn a_refused_token_is_said_once_naming_the_actor_and_its_token_source() {
+    let out = refused_run("p4-said-once");
+    let said: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: actor `governing`"))
+        .collect();
+    assert!(
+        said.len() == 1 && said[0].contains("TGC_P4_TOKEN"),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn the_scenarios_of_an_actor_with_a_refused_token_are_skipped_not_failed() {
+    let out = refused_run("p4-skipped");
+    assert!(
+        out.stdout.contains("0 passed, 3 failed, 2 skipped")
+            && out.stdout.contains("SKIP  scenario::s5  (not started: the target refuses the token of actor `governing`"),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn a_refused_token_is_never_printed() {
+    let out = refused_run("p4-no-token");
+    assert!(!out.all().contains(REFUSED_TOKEN), "{}", out.all());
+}
+
+#[test]
+fn steps_sent_without_the_actors_token_do_not_count_as_refusals() {
+    // 401 without a token or with the literal one; the actor's own token is accepted.
+    let server = common::StubServer::start(axum::Router::new().fallback(
+        |headers: axum::http::HeaderMap| async move {
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if auth.is_empty() || auth == "Bearer not-a-jwt" {
+                graph_error(401)
+            } else {
+                axum::response::IntoResponse::into_response((
+                    [("content-type", "application/json")],
+                    r#"{"canReceiveInvitations":false}"#,
+                ))
+            }
+        },
+    ));
+    let dir = five_scenarios_of_governing("p4-deliberate", &server.base_url());
+    // Runs first (`a…` before `s…`): four deliberate 401s as `governing`.
+    let refusal = "  - name: STEP\n    as: governing\n    request: {method: GET, path: /directory/tenantGovernance/settings, auth: AUTH}\n    expect: {status: 401}\n";
+    let steps: String = [
+        ("no token", "none"),
+        ("no token again", "none"),
+        ("a bad token", "{bearer: not-a-jwt}"),
+        ("a bad token again", "{bearer: not-a-jwt}"),
+    ]
+    .iter()
+    .map(|(name, auth)| refusal.replace("STEP", name).replace("AUTH", auth))
+    .collect();
+    write(
+        &dir,
+        "scenarios/a-refusals.yaml",
+        &format!("name: deliberate refusals\nactors: [governing]\nsteps:\n{steps}"),
+    );
+    let out = tgc_env(
+        &["run", "--profile", "p.yaml", "--jobs", "1"],
+        &dir,
+        "TGC_P4_TOKEN",
+        REFUSED_TOKEN,
+    );
+    assert!(
+        out.code == 0 && out.stdout.contains("6 passed, 0 failed, 0 skipped"),
+        "{}",
+        out.all()
+    );
+}

@@ -309,6 +309,7 @@ pub(crate) fn run(
         .max_body(args.max_body)
         .retry_after_budget(retry_after_budget)
         .fail_fast(args.fail_fast)
+        .stop_refused_actors(true)
         .tokens(tokens.clone());
     if let Some(check) = &snapshots {
         builder = builder.check(check.clone());
