@@ -322,8 +322,9 @@ impl Engine {
 
     /// One `GET` of the base URL, without a token, before anything else is sent: a
     /// target that is down would otherwise fail every step of every scenario, and an
-    /// outage would read as a conformance failure. Any HTTP answer, whatever its status,
-    /// means it is up. The embedded mock is not probed (this engine started it).
+    /// outage would read as a conformance failure. Only a connection that cannot be
+    /// made counts: any HTTP answer, whatever its status, means the target is up. The
+    /// embedded mock is not probed (this engine started it).
     pub fn check_reachable(&self) -> Result<(), Unreachable> {
         if self.kind == TargetKind::Embedded {
             return Ok(());

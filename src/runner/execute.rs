@@ -125,22 +125,10 @@ impl Runner {
         self.interrupt.is_set()
     }
 
-    /// `GET url` without a token: `Ok` as soon as any HTTP answer arrives (a 404 or a
-    /// 401 too, and a body that then breaks off); `Err` when none does (connection
-    /// refused, DNS, TLS, timeout).
+    /// `GET url` without a token: `Err` when no connection can be made (see
+    /// [`HttpClient::reaches`]).
     pub async fn probe(&self, url: &str) -> Result<(), HttpError> {
-        let req = HttpRequest {
-            method: reqwest::Method::GET,
-            url: url.to_string(),
-            headers: Vec::new(),
-            body: None,
-            bearer: None,
-        };
-        match self.http.send(&req).await {
-            Ok(_) => Ok(()),
-            Err(f) if f.head.is_some() => Ok(()),
-            Err(f) => Err(f.error),
-        }
+        self.http.reaches(url).await
     }
 
     /// Run one scenario with the bindings of its plan against `base_url` (the
