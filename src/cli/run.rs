@@ -334,13 +334,6 @@ pub(crate) fn run(
         dry_run(&planned, engine.base_url(), &tokens);
         return Ok(());
     }
-    // A target that is down is one message and exit 2, not every step of every
-    // scenario failing with the same connection error.
-    engine.check_reachable().map_err(|e| {
-        usage(format!(
-            "{e}; no scenario ran (is it running? check --target or the profile's `target:`)"
-        ))
-    })?;
     // Configuration errors surface before the first request: a token source that gives
     // no token is one message per actor and exit 2, not a failed run.
     let token_errors = preflight::tokens(&planned, &tokens);
@@ -352,6 +345,14 @@ pub(crate) fn run(
         ));
         return Err(usage(msg.join("\nerror: ")));
     }
+    // After the tokens (a configuration error sends nothing at all): a target that is
+    // down is one message and exit 2, not every step of every scenario failing with the
+    // same connection error.
+    engine.check_reachable().map_err(|e| {
+        usage(format!(
+            "{e}; no scenario ran (is it running? check --target or the profile's `target:`)"
+        ))
+    })?;
     if engine.kind() != TargetKind::Embedded {
         preflight::skip_without_mock_control(&mut planned, engine.base_url(), timeout);
     }

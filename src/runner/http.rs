@@ -155,7 +155,12 @@ impl HttpClient {
     /// accepted the connection and then misbehaved (a reset, garbage, no answer), since
     /// that is for the scenarios to report.
     pub async fn reaches(&self, url: &str) -> Result<(), HttpError> {
-        match self.client.get(url).send().await {
+        // Like every request of a run, it carries a fresh client-request-id.
+        let probe = self
+            .client
+            .get(url)
+            .header("client-request-id", uuid::Uuid::new_v4().to_string());
+        match probe.send().await {
             Err(e) if e.is_connect() && e.is_timeout() => Err(HttpError::Connect(format!(
                 "no connection within {:?}",
                 CONNECT_TIMEOUT.min(self.timeout)
