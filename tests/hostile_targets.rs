@@ -561,10 +561,13 @@ fn a_redirect_is_not_followed_and_the_token_stays_home() {
         "expected status 200, got 302 (a redirect to {location}; tgconform does not follow redirects)"
     )]);
     let seen = server.requests();
+    // First the run's reachability probe: the base URL, without a token.
     assert!(
-        seen.len() == 1
-            && seen[0].authorization
-            && seen[0]
+        seen.len() == 2
+            && !seen[0].authorization
+            && seen[0].request_line.starts_with("GET /beta ")
+            && seen[1].authorization
+            && seen[1]
                 .request_line
                 .starts_with("GET /beta/directory/tenantGovernance/settings "),
         "the target saw {seen:?}"

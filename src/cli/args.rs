@@ -103,6 +103,20 @@ pub enum Command {
     ///
     /// Exit code 1 if a fault survives or if the clean mock fails a scenario.
     Selftest(SelftestArgs),
+    /// Write a starter folder: a scenario, a profile, editor schemas and a .gitignore.
+    ///
+    /// The folder is laid out like this repository, so `tgconform run` in it runs its
+    /// scenarios: scenarios/read-a-policy-template.yaml (uses a built-in fixture and
+    /// passes against the embedded mock), profiles/my-target.yaml (the built-in
+    /// profile's shape, commented), editor/*.schema.json (what the first line of each
+    /// file points editors at) and .gitignore (*.snap.new). Existing files are never
+    /// overwritten: if any is there, nothing is written and the exit code is 2.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init {
+        /// The folder to write into (created if missing).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+    },
     /// Review pending snapshot changes (`.snap.new`): show each diff, accept or reject.
     ///
     /// Examples:
@@ -336,6 +350,12 @@ Examples:
   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
   tgconform run --profile profiles/graph-beta.yaml --schema-mode strict --metadata live
   tgconform run --scenarios my-scenarios/";
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  tgconform init my-conformance && cd my-conformance && tgconform run
+  tgconform init                          # into the current folder
+  tgconform list --fixtures               # the fixtures a scenario can `use:`";
 
 const COMPLETION_EXAMPLES: &str = "\
 Examples:

@@ -18,6 +18,7 @@ mod args;
 mod drift;
 mod error;
 mod fixtures;
+mod init;
 mod preflight;
 mod review;
 mod run;
@@ -60,6 +61,7 @@ pub fn main(suite: &'static EmbeddedSuite) -> ExitCode {
         Command::List(args) => run::list(args, &env, suite),
         Command::Selftest(args) => selftest::selftest(args, cli.color.into(), &env, suite),
         Command::Review(args) => review::review(args),
+        Command::Init { dir } => init::init(&dir),
         Command::Completions { shell } => completions(shell),
         Command::Man { dir } => man(dir),
     };

@@ -42,7 +42,7 @@ fn load_checked(
 ) -> Result<Vec<SuiteScenario>, CliError> {
     match suite::load(source, schema_types, light_above) {
         Ok(out) if out.is_empty() => Err(usage(match source {
-            SuiteSource::Dir(dir) => format!("no scenario files (*.yaml) in {}", dir.display()),
+            SuiteSource::Dir(dir, _) => format!("no scenario files (*.yaml) in {}", dir.display()),
             SuiteSource::Embedded(_) => "this binary holds no scenarios".to_string(),
         })),
         Ok(out) => {
@@ -309,6 +309,7 @@ pub(crate) fn run(
         .max_body(args.max_body)
         .retry_after_budget(retry_after_budget)
         .fail_fast(args.fail_fast)
+        .stop_refused_actors(true)
         .tokens(tokens.clone());
     if let Some(check) = &snapshots {
         builder = builder.check(check.clone());
@@ -344,6 +345,14 @@ pub(crate) fn run(
         ));
         return Err(usage(msg.join("\nerror: ")));
     }
+    // After the tokens (a configuration error sends nothing at all): a target that is
+    // down is one message and exit 2, not every step of every scenario failing with the
+    // same connection error.
+    engine.check_reachable().map_err(|e| {
+        usage(format!(
+            "{e}; no scenario ran (is it running? check --target or the profile's `target:`)"
+        ))
+    })?;
     if engine.kind() != TargetKind::Embedded {
         preflight::skip_without_mock_control(&mut planned, engine.base_url(), timeout);
     }

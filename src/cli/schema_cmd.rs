@@ -7,15 +7,9 @@ use crate::schema::SchemaRegistry;
 pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
     let registry = SchemaRegistry::builtin().map_err(usage)?;
     match cmd {
-        SchemaCommand::Scenario => print_json(&crate::scenario::editor_schema(
-            crate::scenario::EditorSchema::Scenario,
-            &registry.type_names(),
-        )),
-        SchemaCommand::Fixture => print_json(&crate::scenario::editor_schema(
-            crate::scenario::EditorSchema::Fixture,
-            &registry.type_names(),
-        )),
-        SchemaCommand::Profile => print_json(&crate::endpoint::profile_schema()),
+        SchemaCommand::Scenario => print(editor_schema(EditorFile::Scenario, &registry)),
+        SchemaCommand::Fixture => print(editor_schema(EditorFile::Fixture, &registry)),
+        SchemaCommand::Profile => print(editor_schema(EditorFile::Profile, &registry)),
         SchemaCommand::Diff(args) => super::drift::schema_diff(args, &registry),
         SchemaCommand::List => {
             for t in registry.type_names() {
@@ -79,9 +73,36 @@ pub(crate) fn schema(cmd: SchemaCommand) -> Result<(), CliError> {
     }
 }
 
-fn print_json(v: &serde_json::Value) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(v)
-        .map_err(|e| usage(format!("cannot render the schema: {e}")))?;
-    outln!("{text}");
+/// The files an editor schema describes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EditorFile {
+    Scenario,
+    Fixture,
+    Profile,
+}
+
+/// The JSON Schema of one kind of tgconform file, as `tgconform schema KIND` prints it
+/// (without the final newline), so `init` writes byte for byte what `editor/` commits.
+pub(crate) fn editor_schema(
+    kind: EditorFile,
+    registry: &SchemaRegistry,
+) -> Result<String, CliError> {
+    let value = match kind {
+        EditorFile::Scenario => crate::scenario::editor_schema(
+            crate::scenario::EditorSchema::Scenario,
+            &registry.type_names(),
+        ),
+        EditorFile::Fixture => crate::scenario::editor_schema(
+            crate::scenario::EditorSchema::Fixture,
+            &registry.type_names(),
+        ),
+        EditorFile::Profile => crate::endpoint::profile_schema(),
+    };
+    serde_json::to_string_pretty(&value)
+        .map_err(|e| usage(format!("cannot render the schema: {e}")))
+}
+
+fn print(text: Result<String, CliError>) -> Result<(), CliError> {
+    outln!("{}", text?);
     Ok(())
 }

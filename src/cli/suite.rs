@@ -18,15 +18,18 @@ pub struct EmbeddedSuite {
 /// current folder (a checkout of this repository, or a project laid out like one); else
 /// the suite built into the binary, so an installed `tgconform` runs from anywhere.
 pub(crate) enum SuiteSource<'a> {
-    Dir(PathBuf),
+    /// A folder; the built-in fixtures stand in for those it lacks.
+    Dir(PathBuf, &'a EmbeddedSuite),
     Embedded(&'a EmbeddedSuite),
 }
 
 impl<'a> SuiteSource<'a> {
     pub fn new(dir: Option<&PathBuf>, suite: &'a EmbeddedSuite) -> Self {
         match dir {
-            Some(d) => SuiteSource::Dir(d.clone()),
-            None if Path::new(EMBEDDED_DIR).is_dir() => SuiteSource::Dir(EMBEDDED_DIR.into()),
+            Some(d) => SuiteSource::Dir(d.clone(), suite),
+            None if Path::new(EMBEDDED_DIR).is_dir() => {
+                SuiteSource::Dir(EMBEDDED_DIR.into(), suite)
+            }
             None => SuiteSource::Embedded(suite),
         }
     }
@@ -34,10 +37,31 @@ impl<'a> SuiteSource<'a> {
     /// The folder scenarios are named after (the built-in ones: `scenarios`).
     pub fn dir(&self) -> &Path {
         match self {
-            SuiteSource::Dir(d) => d,
+            SuiteSource::Dir(d, _) => d,
             SuiteSource::Embedded(_) => Path::new(EMBEDDED_DIR),
         }
     }
+
+    /// The suite built into the binary (its fixtures back every folder).
+    pub fn suite(&self) -> &'a EmbeddedSuite {
+        match self {
+            SuiteSource::Dir(_, suite) | SuiteSource::Embedded(suite) => suite,
+        }
+    }
+}
+
+/// The built-in fixtures by name (file stem → text).
+pub(crate) fn builtin_fixtures(suite: &EmbeddedSuite) -> BTreeMap<String, String> {
+    suite
+        .fixtures
+        .iter()
+        .map(|(name, text)| {
+            (
+                name.trim_end_matches(".yaml").to_string(),
+                (*text).to_string(),
+            )
+        })
+        .collect()
 }
 
 /// The folder built-in scenarios are named after in messages and reports: where they
@@ -64,29 +88,18 @@ pub(crate) fn load(
     schema_types: Vec<String>,
     light_above: usize,
 ) -> Result<Vec<SuiteScenario>, Failure> {
-    let mut opts = LoadOptions {
+    // Every folder, the built-in suite's own "folder" included, falls back on the
+    // built-in fixtures for a name it has no file of.
+    let opts = LoadOptions {
         schema_types: Some(schema_types),
-        ..LoadOptions::default()
+        fixtures: Some(Arc::new(builtin_fixtures(source.suite()))),
     };
     let loaded: Vec<Result<SuiteScenario, LoadError>> = match source {
-        SuiteSource::Embedded(suite) => {
-            let fixtures: BTreeMap<String, String> = suite
-                .fixtures
-                .iter()
-                .map(|(name, text)| {
-                    (
-                        name.trim_end_matches(".yaml").to_string(),
-                        (*text).to_string(),
-                    )
-                })
-                .collect();
-            opts.fixtures = Some(Arc::new(fixtures));
-            par_map(suite.scenarios, |(name, text)| {
-                let path = Path::new(EMBEDDED_DIR).join(name);
-                scenario::load_str(&path, text, &opts).map(|s| SuiteScenario::loaded(Arc::new(s)))
-            })
-        }
-        SuiteSource::Dir(dir) => {
+        SuiteSource::Embedded(suite) => par_map(suite.scenarios, |(name, text)| {
+            let path = Path::new(EMBEDDED_DIR).join(name);
+            scenario::load_str(&path, text, &opts).map(|s| SuiteScenario::loaded(Arc::new(s)))
+        }),
+        SuiteSource::Dir(dir, _) => {
             let files = scenario::discover(dir).map_err(Failure::Discover)?;
             let light = files.len() > light_above;
             let opts = Arc::new(opts);

@@ -11,7 +11,7 @@ use crate::scenario::SnapshotMode;
 /// The profile used when none is given: mock tokens and fresh tenants per run.
 pub const BUILTIN_PROFILE: &str = include_str!("../../profiles/embedded-mock.yaml");
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Profile {
     /// Base URL, e.g. `https://graph.microsoft.com/beta`. `--target` overrides it.
@@ -45,7 +45,7 @@ pub struct Profile {
     pub redact: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ActorSpec {
     #[serde(default)]
@@ -67,7 +67,7 @@ pub enum TenantSpec {
     SameAs(String),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub enum TokenSpec {
     /// A bearer token in this environment variable.
@@ -220,6 +220,18 @@ impl Profile {
         Ok(profile)
     }
 
+    /// Whether this profile says what the built-in one says, comments, layout and
+    /// `vars` aside (`vars` feed scenario variables, as `--var` does, and leave the
+    /// target and the actors alone). `--profile profiles/embedded-mock.yaml` is then the
+    /// same run as no `--profile`, down to the snapshot folder.
+    pub fn is_builtin(&self) -> bool {
+        let builtin = Profile::builtin();
+        Profile {
+            vars: builtin.vars.clone(),
+            ..self.clone()
+        } == builtin
+    }
+
     pub fn has_capability(&self, cap: &str) -> bool {
         self.capabilities.iter().any(|c| c == cap)
     }
@@ -251,6 +263,20 @@ mod tests {
     fn builtin_profile_parses() {
         let p = Profile::parse(Path::new("b"), BUILTIN_PROFILE).map_err(|e| e.to_string());
         assert!(p.is_ok(), "{p:?}");
+    }
+
+    #[test]
+    fn the_builtin_profile_file_with_other_comments_and_vars_is_the_builtin_profile() {
+        let text = format!("# mine\nvars: {{templateId: t}}\n{BUILTIN_PROFILE}");
+        let p = Profile::parse(Path::new("p"), &text).map_err(|e| e.to_string());
+        assert_eq!(p.map(|p| p.is_builtin()), Ok(true));
+    }
+
+    #[test]
+    fn a_profile_with_a_target_is_not_the_builtin_profile() {
+        let text = format!("target: http://127.0.0.1:8080/beta\n{BUILTIN_PROFILE}");
+        let p = Profile::parse(Path::new("p"), &text).map_err(|e| e.to_string());
+        assert_eq!(p.map(|p| p.is_builtin()), Ok(false));
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub struct RunInfo {
     /// The seed the order was shuffled with.
     pub shuffle: Option<u64>,
     pub started_at: SystemTime,
+    /// What the run's checks judge against, one line each (see
+    /// [`super::ScenarioCheck::describe`]).
+    pub checks: Vec<String>,
 }
 
 /// Counts for the closing line and exit code.

@@ -10,6 +10,7 @@
 //! The engine neither prints nor decides exit codes; that is the caller's job.
 
 mod event;
+mod refused;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ use std::time::{Instant, SystemTime};
 use futures_util::StreamExt;
 
 pub use event::{Collect, Event, ReportError, Reporter, Reporters, RunInfo, RunSummary, Totals};
+pub use refused::REFUSED_AFTER;
 
 use crate::endpoint::{TargetKind, TokenCache};
 use crate::mock::{MockOptions, MockServer};
@@ -46,6 +48,21 @@ pub enum Target {
 /// that needs the whole scenario plugs in (e.g. comparing snapshots).
 pub trait ScenarioCheck: Send + Sync {
     fn check(&self, scenario: &Scenario, outcome: &mut ScenarioOutcome);
+
+    /// One line for the run's header: what this check judges against (e.g. the
+    /// snapshot folder and mode), so a surprising verdict can be traced to it.
+    fn describe(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The target gave no HTTP answer at all: it is down or out of reach, which is no
+/// finding about its conformance.
+#[derive(Debug, thiserror::Error)]
+#[error("the target {url} cannot be reached: {error}")]
+pub struct Unreachable {
+    pub url: String,
+    pub error: HttpError,
 }
 
 /// Why an engine could not be built.
@@ -76,6 +93,7 @@ pub struct EngineBuilder {
     retry_after_budget: Option<std::time::Duration>,
     checks: Vec<Arc<dyn ScenarioCheck>>,
     fail_fast: bool,
+    stop_refused_actors: bool,
 }
 
 impl EngineBuilder {
@@ -96,7 +114,16 @@ impl EngineBuilder {
             retry_after_budget: None,
             checks: Vec::new(),
             fail_fast: false,
+            stop_refused_actors: false,
         }
+    }
+
+    /// When the first [`REFUSED_AFTER`] answers to an actor's own token are all 401,
+    /// say so once (naming the actor's token source) and skip its scenarios that have
+    /// not started: a wrong or expired token is one message, not a failure per request.
+    pub fn stop_refused_actors(mut self, on: bool) -> Self {
+        self.stop_refused_actors = on;
+        self
     }
 
     /// After the first failed scenario no new one starts (they are skipped); those
@@ -225,6 +252,9 @@ impl EngineBuilder {
             checks: self.checks,
             fail_fast: self.fail_fast,
             stop_starting: std::sync::atomic::AtomicBool::new(false),
+            refused: self
+                .stop_refused_actors
+                .then(refused::RefusedActors::default),
         })
     }
 }
@@ -251,6 +281,8 @@ pub struct Engine {
     fail_fast: bool,
     /// Set by the first failure under `fail_fast`.
     stop_starting: std::sync::atomic::AtomicBool,
+    /// Actors whose token the target refuses (when the builder asked for it).
+    refused: Option<refused::RefusedActors>,
 }
 
 /// How a run ended, and the reporters' errors.
@@ -288,6 +320,26 @@ impl Engine {
         Arc::clone(self.runner.interrupt())
     }
 
+    /// One `GET` of the base URL, without a token, before anything else is sent: a
+    /// target that is down would otherwise fail every step of every scenario, and an
+    /// outage would read as a conformance failure. Only a connection that cannot be
+    /// made counts: any HTTP answer, whatever its status, means the target is up. The
+    /// embedded mock is not probed (this engine started it).
+    pub fn check_reachable(&self) -> Result<(), Unreachable> {
+        if self.kind == TargetKind::Embedded {
+            return Ok(());
+        }
+        let probe = self.runner.probe(&self.base_url);
+        let answer = match &self.runtime {
+            Rt::Owned(rt) => rt.block_on(probe),
+            Rt::Borrowed(h) => h.block_on(probe),
+        };
+        answer.map_err(|error| Unreachable {
+            url: self.base_url.clone(),
+            error,
+        })
+    }
+
     /// Run `planned` (blocking) and send every event to `reporter`.
     pub fn run(&self, planned: Vec<PlannedScenario>, reporter: &mut dyn Reporter) -> RunResult {
         let fut = self.run_async(planned, reporter);
@@ -320,6 +372,7 @@ impl Engine {
             scenarios: planned.len(),
             shuffle: self.shuffle,
             started_at: SystemTime::now(),
+            checks: self.checks.iter().filter_map(|c| c.describe()).collect(),
         };
         sink.emit(&Event::RunStarted(&info));
         let _signals = self.signals.then(|| self.watch_signals(&sink));
@@ -442,6 +495,14 @@ impl Engine {
         if self.stop_starting.load(std::sync::atomic::Ordering::SeqCst) {
             return ScenarioOutcome::skipped(meta, "not started: a scenario failed (--fail-fast)");
         }
+        if let Some(actor) = self.refused.as_ref().and_then(|r| r.refused_of(&p.actors)) {
+            return ScenarioOutcome::skipped(
+                meta,
+                format!(
+                    "not started: the target refuses the token of actor `{actor}` (401 to its first {REFUSED_AFTER} requests)"
+                ),
+            );
+        }
         let scenario = match &p.scenario.source {
             ScenarioSource::Loaded(s) => Arc::clone(s),
             ScenarioSource::Deferred(opts) => match crate::scenario::load_file(&meta.path, opts) {
@@ -454,7 +515,14 @@ impl Engine {
                 }
             },
         };
-        let observer = ScenarioObserver { sink, index, meta };
+        let observer = ScenarioObserver {
+            sink,
+            index,
+            meta,
+            refused: self.refused.as_ref(),
+            planned: p,
+            tokens: self.runner.tokens(),
+        };
         let mut outcome = match &self.private_mock {
             Some(opts) if scenario.needs(crate::scenario::Need::Clock) => {
                 // Scenarios that move the mock's clock get a private mock, so the clock
@@ -534,6 +602,22 @@ struct ScenarioObserver<'a, 'r> {
     sink: &'a Sink<'r>,
     index: usize,
     meta: &'a ScenarioMeta,
+    refused: Option<&'a refused::RefusedActors>,
+    planned: &'a PlannedScenario,
+    tokens: &'a TokenCache,
+}
+
+impl ScenarioObserver<'_, '_> {
+    /// Once per actor: its token is refused, where it comes from, what happens now.
+    fn warn_refused(&self, actor: &str) {
+        let source = refused::token_source(self.planned.actors.get(actor).map(|a| &a.token));
+        let message = format!(
+            "actor `{actor}`: the target answered 401 to each of its first {REFUSED_AFTER} requests with its token, so the token is wrong or expired; check {source}. Its scenarios that have not started are skipped."
+        );
+        // A command may hold a token literally; no token reaches the output.
+        let masked = crate::report::Masker::new(self.tokens.secrets()).mask(&message);
+        self.sink.emit(&Event::Warning { message: &masked });
+    }
 }
 
 impl StepObserver for ScenarioObserver<'_, '_> {
@@ -543,6 +627,9 @@ impl StepObserver for ScenarioObserver<'_, '_> {
             scenario: self.meta,
             record: *record,
         });
+        if let Some(actor) = self.refused.and_then(|r| r.note(record)) {
+            self.warn_refused(&actor);
+        }
     }
 
     fn teardown_started(&self, _scenario: &Scenario, interrupted: bool) {

@@ -56,7 +56,13 @@ impl ConsoleReporter {
 impl Reporter for ConsoleReporter {
     fn write_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
         match event {
-            Event::RunStarted(info) => err(&format!("{}\n", banner(info))),
+            Event::RunStarted(info) => {
+                let mut text = format!("{}\n", banner(info));
+                for line in &info.checks {
+                    text.push_str(&format!("{line}\n"));
+                }
+                err(&text)
+            }
             Event::ScenarioFinished { outcome, .. } => {
                 // Command tokens may be fetched mid-run, so the masker is rebuilt per outcome.
                 let masker = Masker::new(self.tokens.secrets());

@@ -125,6 +125,12 @@ impl Runner {
         self.interrupt.is_set()
     }
 
+    /// `GET url` without a token: `Err` when no connection can be made (see
+    /// [`HttpClient::reaches`]).
+    pub async fn probe(&self, url: &str) -> Result<(), HttpError> {
+        self.http.reaches(url).await
+    }
+
     /// Run one scenario with the bindings of its plan against `base_url` (the
     /// configured target, or a private mock of the same kind): its steps, then its
     /// teardown whatever happened. Skips are the caller's business.

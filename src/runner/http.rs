@@ -149,6 +149,28 @@ impl HttpClient {
         ))
     }
 
+    /// `GET url` without a token, to tell a target that is out of reach (connection
+    /// refused, DNS, TLS, no connection within the connect timeout) from one that is
+    /// there: `Ok` for any HTTP answer, whatever its status, and also for a server that
+    /// accepted the connection and then misbehaved (a reset, garbage, no answer), since
+    /// that is for the scenarios to report.
+    pub async fn reaches(&self, url: &str) -> Result<(), HttpError> {
+        // Like every request of a run, it carries a fresh client-request-id.
+        let probe = self
+            .client
+            .get(url)
+            .header("client-request-id", uuid::Uuid::new_v4().to_string());
+        match probe.send().await {
+            Err(e) if e.is_connect() && e.is_timeout() => Err(HttpError::Connect(format!(
+                "no connection within {:?}",
+                CONNECT_TIMEOUT.min(self.timeout)
+            ))),
+            Err(e) if e.is_connect() => Err(HttpError::Connect(root_cause(&e))),
+            Err(e) if e.is_builder() => Err(HttpError::Request(root_cause(&e))),
+            Ok(_) | Err(_) => Ok(()),
+        }
+    }
+
     async fn read_body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, HttpError> {
         if let Some(len) = resp.content_length()
             && len > self.max_body as u64

@@ -36,10 +36,20 @@ const MAX_MAX_PAGES: u32 = 1000;
 pub struct LoadOptions {
     /// Schema type names `expect.schema` may use; `None` skips the check.
     pub schema_types: Option<Vec<String>>,
-    /// Fixtures by name (file stem → text) used instead of the `fixtures/` folder
-    /// next to the scenario: the suite built into the binary has no folder.
+    /// The built-in fixtures by name (file stem → text): what `use: NAME` finds when
+    /// the `fixtures/` folder next to the scenario has no `NAME.yaml` (a local file of
+    /// the same name wins). A user's own folder thus starts with every built-in fixture,
+    /// and the suite built into the binary, which has no folder, finds its own.
     pub fixtures: Option<Arc<BTreeMap<String, String>>>,
 }
+
+/// The path a built-in fixture is reported under (it has no file on disk).
+pub fn builtin_fixture_path(name: &str) -> PathBuf {
+    Path::new(BUILTIN_FIXTURE_DIR).join(format!("{name}.yaml"))
+}
+
+/// The folder named in [`builtin_fixture_path`].
+pub const BUILTIN_FIXTURE_DIR: &str = "<built-in>/fixtures";
 
 /// Scenario files in `dir` (not recursive: `fixtures/` holds fixtures), sorted.
 pub fn discover(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
@@ -843,6 +853,57 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// The path and text of fixture `name`: `dir/NAME.yaml` if it exists, else the
+    /// built-in fixture of that name.
+    fn find_fixture(
+        &self,
+        name: &str,
+        dir: &Path,
+        fspan: Span,
+    ) -> Result<(PathBuf, String), LoadError> {
+        let fpath = dir.join(format!("{name}.yaml"));
+        let builtin = self.opts.fixtures.as_deref();
+        let e = match std::fs::read_to_string(&fpath) {
+            Ok(text) => return Ok((fpath, text)),
+            Err(e) => e,
+        };
+        // A scenario folder without `fixtures/` (or a file where the folder would be)
+        // has no local fixture either.
+        let missing = matches!(
+            e.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        );
+        if missing && let Some(text) = builtin.and_then(|b| b.get(name)) {
+            return Ok((builtin_fixture_path(name), text.clone()));
+        }
+        let mut known = fixture_names(dir);
+        if let Some(b) = builtin {
+            known.extend(b.keys().cloned());
+            known.sort();
+            known.dedup();
+        }
+        let hint = match did_you_mean(name, known.iter().map(String::as_str)) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None if known.is_empty() => format!(
+                "fixtures are YAML files in {}, the `fixtures/` folder next to the scenario",
+                dir.display()
+            ),
+            None => format!("the fixtures are {}", known.join(", ")),
+        };
+        let why = match (missing, builtin.is_some()) {
+            (true, true) => format!(
+                "there is no fixture `{name}` ({} does not exist, and no built-in fixture has that name)",
+                fpath.display()
+            ),
+            (true, false) => format!(
+                "there is no fixture `{name}` ({} does not exist)",
+                fpath.display()
+            ),
+            (false, _) => format!("cannot read fixture `{name}` at {}: {e}", fpath.display()),
+        };
+        Err(self.err(fspan, why).with_hint(hint))
+    }
+
     fn expand_fixture(
         &mut self,
         f: &StepFile,
@@ -878,37 +939,9 @@ impl Loader<'_> {
         let (fpath, text) = match self.fixtures.get(&name) {
             Some(found) => found.clone(),
             None => {
-                let fpath = dir.join(format!("{name}.yaml"));
-                let read = match &self.opts.fixtures {
-                    Some(embedded) => embedded
-                        .get(&name)
-                        .cloned()
-                        .ok_or_else(|| std::io::ErrorKind::NotFound.into()),
-                    None => std::fs::read_to_string(&fpath),
-                };
-                let text = read.map_err(|e| {
-                    let known = match &self.opts.fixtures {
-                        Some(embedded) => embedded.keys().cloned().collect(),
-                        None => fixture_names(&dir),
-                    };
-                    let hint = match did_you_mean(&name, known.iter().map(String::as_str)) {
-                        Some(k) => format!("did you mean `{k}`?"),
-                        None if known.is_empty() => format!(
-                            "fixtures are YAML files in {}, the `fixtures/` folder next to the scenario",
-                            dir.display()
-                        ),
-                        None => format!("the fixtures are {}", known.join(", ")),
-                    };
-                    let why = if e.kind() == std::io::ErrorKind::NotFound {
-                        format!("there is no fixture `{name}` ({} does not exist)", fpath.display())
-                    } else {
-                        format!("cannot read fixture `{name}` at {}: {e}", fpath.display())
-                    };
-                    self.err(fspan, why).with_hint(hint)
-                })?;
-                self.fixtures
-                    .insert(name.clone(), (fpath.clone(), text.clone()));
-                (fpath, text)
+                let found = self.find_fixture(&name, &dir, fspan)?;
+                self.fixtures.insert(name.clone(), found.clone());
+                found
             }
         };
         let used_at = format!(
@@ -1738,6 +1771,85 @@ steps:
             }
             other => panic!("unexpected body {other:?}"),
         }
+    }
+
+    /// A scenario that uses fixture `fx` and then its variable `var`.
+    fn uses_fx(var: &str) -> String {
+        format!(
+            "name: uses fx\nactors: [governing]\nsteps:\n  - use: fx\n  - name: read\n    as: governing\n    request: {{method: GET, path: \"/x/{{{{ {var} }}}}\"}}\n    expect: {{status: 200}}\n"
+        )
+    }
+
+    /// A fixture that provides `var`.
+    fn fx_providing(var: &str) -> String {
+        format!(
+            "provides: [{var}]\nsteps:\n  - name: find\n    as: governing\n    request: {{method: GET, path: /x}}\n    expect: {{status: 200}}\n    capture: {{{var}: $.id}}\n"
+        )
+    }
+
+    fn builtin_fx(var: &str) -> LoadOptions {
+        LoadOptions {
+            fixtures: Some(Arc::new(BTreeMap::from([(
+                "fx".to_string(),
+                fx_providing(var),
+            )]))),
+            ..LoadOptions::default()
+        }
+    }
+
+    /// A scratch scenario folder, empty (no `fixtures/`).
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tgconform-load-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        dir
+    }
+
+    #[test]
+    fn a_folder_without_the_fixture_uses_the_builtin_one() {
+        let dir = scratch("fallback");
+        let s = load_str(
+            &dir.join("s.yaml"),
+            &uses_fx("fromBuiltin"),
+            &builtin_fx("fromBuiltin"),
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(s.is_ok(), "{:?}", s.err().map(|e| e.to_string()));
+    }
+
+    #[test]
+    fn a_local_fixture_wins_over_the_builtin_one_of_its_name() {
+        let dir = scratch("local-wins");
+        std::fs::create_dir_all(dir.join("fixtures")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("fixtures/fx.yaml"), fx_providing("fromLocal"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let s = load_str(
+            &dir.join("s.yaml"),
+            &uses_fx("fromLocal"),
+            &builtin_fx("fromBuiltin"),
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(s.is_ok(), "{:?}", s.err().map(|e| e.to_string()));
+    }
+
+    #[test]
+    fn a_fixture_neither_local_nor_builtin_is_named_as_missing_in_both() {
+        let dir = scratch("missing");
+        let e = load_str(
+            &dir.join("s.yaml"),
+            &uses_fx("v").replace("use: fx", "use: fy"),
+            &builtin_fx("v"),
+        )
+        .err()
+        .map(|e| (e.message, e.hint));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (message, hint) = e.unwrap_or_else(|| panic!("expected a load error"));
+        assert!(
+            message.ends_with("does not exist, and no built-in fixture has that name)"),
+            "{message}"
+        );
+        assert_eq!(hint.as_deref(), Some("did you mean `fx`?"));
     }
 
     #[test]

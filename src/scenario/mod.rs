@@ -23,7 +23,9 @@ pub use editor_schema::{EditorSchema, ObjectSpec, editor_schema, fields_of, unde
 pub(crate) use error::did_you_mean;
 pub use error::{LoadError, LoadErrorKind, Span};
 pub use fixture_info::{FixtureInfo, fixture_info};
-pub use load::{LoadOptions, discover, load_file, load_str};
+pub use load::{
+    BUILTIN_FIXTURE_DIR, LoadOptions, builtin_fixture_path, discover, load_file, load_str,
+};
 pub use matcher::{InstantCmp, JsonType, Matcher, MatcherKind, Operand};
 pub use matrix::MAX_CASES;
 pub use model::{

@@ -133,6 +133,23 @@ impl crate::engine::ScenarioCheck for SnapshotCheck {
     fn check(&self, scenario: &Scenario, outcome: &mut ScenarioOutcome) {
         self.check_outcome(scenario, outcome);
     }
+
+    /// The folder and the mode: which stored files a run is judged against is the
+    /// first thing to know when it fails on "no stored snapshot".
+    fn describe(&self) -> Option<String> {
+        let s = &self.snapshots;
+        Some(format!(
+            "snapshots: {} ({} mode, unless a scenario sets snapshotMode)",
+            folder(s.store.dir()),
+            super::default_mode(&s.profile, s.kind).as_str()
+        ))
+    }
+}
+
+/// A folder as a user types it: with a trailing `/`.
+fn folder(dir: &std::path::Path) -> String {
+    let d = dir.display().to_string();
+    if d.ends_with('/') { d } else { format!("{d}/") }
 }
 
 /// Prints what the snapshot comparisons of a run found, and stale snapshots, when the

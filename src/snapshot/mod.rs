@@ -55,9 +55,10 @@ pub enum SnapshotError {
 ///
 /// - `--snapshot-dir DIR` (`explicit`) wins;
 /// - a profile's `snapshots: DIR`, relative to the profile file;
-/// - any other profile: `snapshots/<profile file stem>/`;
-/// - no profile (the embedded mock, or `--target` with the built-in profile, i.e. another
-///   mock compared with the reference mock's snapshots): `snapshots/`.
+/// - no profile, or a file that is the built-in profile ([`Profile::is_builtin`]: the
+///   embedded mock, or `--target` with the built-in profile, i.e. another mock compared
+///   with the reference mock's snapshots): `snapshots/`;
+/// - any other profile: `snapshots/<profile file stem>/`.
 ///
 /// `snapshots/` is the sibling of the scenario folder (`scenarios/` → `snapshots/`).
 pub fn store_dir(
@@ -74,6 +75,7 @@ pub fn store_dir(
     };
     match profile {
         None => base,
+        Some((_, p)) if p.is_builtin() => base,
         Some((path, p)) => match &p.snapshots {
             Some(dir) => path
                 .parent()
@@ -97,11 +99,15 @@ pub fn store_dir(
 pub fn mode_for(scenario: &Scenario, profile: &Profile, kind: TargetKind) -> SnapshotMode {
     scenario
         .snapshot_mode
-        .or(profile.snapshot_mode)
-        .unwrap_or(match kind {
-            TargetKind::Real => SnapshotMode::Shape,
-            TargetKind::Embedded | TargetKind::Loopback => SnapshotMode::Value,
-        })
+        .unwrap_or_else(|| default_mode(profile, kind))
+}
+
+/// The mode of scenarios that do not choose: the profile's, else by target kind.
+pub fn default_mode(profile: &Profile, kind: TargetKind) -> SnapshotMode {
+    profile.snapshot_mode.unwrap_or(match kind {
+        TargetKind::Real => SnapshotMode::Shape,
+        TargetKind::Embedded | TargetKind::Loopback => SnapshotMode::Value,
+    })
 }
 
 /// Snapshot comparison for one run against one target.
@@ -230,6 +236,19 @@ mod tests {
         );
         assert_eq!(
             store_dir(Path::new("/r/scenarios"), None, None),
+            Path::new("/r/snapshots")
+        );
+    }
+
+    #[test]
+    fn the_builtin_profile_named_by_its_file_keeps_the_folder_of_no_profile() {
+        let p = profile(include_str!("../../profiles/embedded-mock.yaml"));
+        assert_eq!(
+            store_dir(
+                Path::new("/r/scenarios"),
+                Some((Path::new("/r/profiles/embedded-mock.yaml"), &p)),
+                None
+            ),
             Path::new("/r/snapshots")
         );
     }
