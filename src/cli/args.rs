@@ -347,6 +347,7 @@ Examples:
   tgconform run --tag seed --junit junit.xml
   tgconform run --json - | jq .totals
   tgconform run --target http://127.0.0.1:8080/beta
+  cp profiles/graph-beta.example.yaml profiles/graph-beta.yaml   # then fill it in
   tgconform run --profile profiles/graph-beta.yaml --skip-tag mutating
   tgconform run --profile profiles/graph-beta.yaml --schema-mode strict --metadata live
   tgconform run --scenarios my-scenarios/";
