@@ -13,23 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::routing::get;
-use common::{StubServer, scratch_dir, write};
+use common::{Out, StubServer, scratch_dir, write};
 use serde_json::Value;
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn all(&self) -> String {
-        format!(
-            "exit {}\nstdout:\n{}\nstderr:\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
 
 /// Run tgconform in `cwd` with extra environment variables.
 fn tgc(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Out {
@@ -39,11 +24,7 @@ fn tgc(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Out {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("run tgconform");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Out::from(out)
 }
 
 fn repo() -> &'static Path {

@@ -9,22 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{scratch_dir, write};
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn all(&self) -> String {
-        format!(
-            "exit {}\nstdout:\n{}\nstderr:\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
+use common::{Out, scratch_dir, write};
 
 /// Run tgconform in `cwd`.
 fn tgc(args: &[&str], cwd: &Path) -> Out {
@@ -36,11 +21,7 @@ fn tgc(args: &[&str], cwd: &Path) -> Out {
         .env_remove("CI")
         .output()
         .expect("run tgconform");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Out::from(out)
 }
 
 fn repo() -> &'static Path {
@@ -322,11 +303,7 @@ fn tgc_env(args: &[&str], cwd: &Path, key: &str, value: &str) -> Out {
         .env(key, value)
         .output()
         .expect("run tgconform");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Out::from(out)
 }
 
 const REFUSED_TOKEN: &str = "canary-token-9f3e1c";
