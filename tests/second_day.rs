@@ -181,21 +181,15 @@ fn init_help_shows_an_example() {
 
 // ---- 2. The built-in profile, named, and the snapshot folder in the header ----
 
-const SNAPSHOTTED: &str = r#"name: read the settings
-actors: [governing]
-steps:
-  - name: read settings
-    as: governing
-    request: {method: GET, path: /directory/tenantGovernance/settings}
-    expect: {status: 200}
-    snapshot: true
-"#;
-
 /// A scratch folder laid out like the repository: `scenarios/settings.yaml` (one
 /// snapshotted step), its snapshot recorded, and the built-in profile's file.
 fn repo_with_a_recorded_snapshot(name: &str) -> PathBuf {
     let dir = scratch_dir(name);
-    write(&dir, "scenarios/settings.yaml", SNAPSHOTTED);
+    write(
+        &dir,
+        "scenarios/settings.yaml",
+        common::SNAPSHOTTED_SETTINGS,
+    );
     let builtin = std::fs::read_to_string(repo().join("profiles/embedded-mock.yaml"))
         .expect("the built-in profile's file");
     write(&dir, "profiles/embedded-mock.yaml", &builtin);

@@ -17,16 +17,6 @@ use axum::response::IntoResponse;
 use common::{StubServer, scratch_dir, write};
 use serde_json::{Value, json};
 
-const SETTINGS: &str = r#"name: read the settings
-actors: [governing]
-steps:
-  - name: read settings
-    as: governing
-    request: {method: GET, path: /directory/tenantGovernance/settings}
-    expect: {status: 200}
-    snapshot: true
-"#;
-
 /// A server whose answer to every request is the current `body`; `{auth}` in a string
 /// of it is replaced by the request's Authorization header (a hostile echo).
 struct Target {
@@ -75,7 +65,11 @@ struct Repo {
 impl Repo {
     fn new(name: &str, profile_extra: &str, target: &Target) -> Repo {
         let dir = scratch_dir(name);
-        write(&dir, "scenarios/settings.yaml", SETTINGS);
+        write(
+            &dir,
+            "scenarios/settings.yaml",
+            common::SNAPSHOTTED_SETTINGS,
+        );
         write(
             &dir,
             "tenants.yaml",
@@ -315,7 +309,7 @@ fn stale_snapshots_are_listed_and_can_be_deleted() {
     write(
         &repo.dir,
         "scenarios/also.yaml",
-        &SETTINGS.replace("name: read the settings", "name: also"),
+        &common::SNAPSHOTTED_SETTINGS.replace("name: read the settings", "name: also"),
     );
     assert_eq!(repo.run(&["--snapshots", "new"], false).0, 0);
     let also = repo.store().join("also.snap");

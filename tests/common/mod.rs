@@ -168,3 +168,14 @@ impl From<std::process::Output> for Out {
         }
     }
 }
+
+/// A one-step scenario that reads the settings and snapshots the answer.
+pub const SNAPSHOTTED_SETTINGS: &str = r#"name: read the settings
+actors: [governing]
+steps:
+  - name: read settings
+    as: governing
+    request: {method: GET, path: /directory/tenantGovernance/settings}
+    expect: {status: 200}
+    snapshot: true
+"#;
